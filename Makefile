@@ -1,0 +1,55 @@
+# The few commands people run. `make run` and `make test` work on a fresh machine with Python 3.11.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: venv run serve demo worker beat test test-postgres lint format messages bench bench-ingest bench-coverage
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv demo serve
+
+demo: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+
+serve: venv
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: venv
+	$(VENV)/bin/celery -A bpjs_outreach worker --loglevel=info
+
+beat: venv
+	$(VENV)/bin/celery -A bpjs_outreach beat --loglevel=info
+
+test: venv
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The same suite against the local PostgreSQL and Redis (as CI runs it).
+test-postgres: venv
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: venv
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+# Needs gettext's msgfmt; the compiled .mo files are committed so a fresh machine needs nothing.
+messages: venv
+	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: bench-ingest bench-coverage

@@ -1,0 +1,126 @@
+"""What each role may see. Every page, API and export filters through these functions.
+
+- administrator, management/supervisory board: everything;
+- regional office staff: the branches of their Kanwil and what those branches own;
+- branch staff: their branch's employers, cases, leads and the participants of its regencies;
+- partner agency users: only their agency's own data (cases sent to it, its submissions).
+Anyone else (anonymous, inactive, a user with no role) sees nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Role
+
+
+def _role(user) -> str | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    return user.role
+
+
+def sees_everything(user) -> bool:
+    return _role(user) in (Role.ADMIN, Role.MANAGEMENT)
+
+
+def regency_codes_in_scope(user) -> list[str] | None:
+    """Regency codes a user works in; None means all regencies, [] means none."""
+    from regions.models import BranchRegency
+
+    role = _role(user)
+    if role in (Role.ADMIN, Role.MANAGEMENT):
+        return None
+    if role == Role.REGIONAL:
+        links = BranchRegency.objects.filter(branch__regional_office_id=user.regional_office_id)
+    elif role == Role.BRANCH:
+        links = BranchRegency.objects.filter(branch_id=user.branch_id)
+    else:
+        return []
+    return sorted(set(links.values_list("regency_id", flat=True)))
+
+
+def branches_visible_to(queryset: QuerySet, user) -> QuerySet:
+    role = _role(user)
+    if role in (Role.ADMIN, Role.MANAGEMENT):
+        return queryset
+    if role == Role.REGIONAL:
+        return queryset.filter(regional_office_id=user.regional_office_id)
+    if role == Role.BRANCH:
+        return queryset.filter(pk=user.branch_id)
+    return queryset.none()
+
+
+def employers_visible_to(queryset: QuerySet, user) -> QuerySet:
+    role = _role(user)
+    if role in (Role.ADMIN, Role.MANAGEMENT):
+        return queryset
+    if role == Role.REGIONAL:
+        return queryset.filter(branch__regional_office_id=user.regional_office_id)
+    if role == Role.BRANCH:
+        return queryset.filter(branch_id=user.branch_id)
+    if role == Role.AGENCY:
+        from campaigns.models import EscalationCase
+
+        cased = EscalationCase.objects.filter(agency_id=user.agency_id).values("employer_id")
+        return queryset.filter(pk__in=cased)
+    return queryset.none()
+
+
+def participants_visible_to(queryset: QuerySet, user) -> QuerySet:
+    role = _role(user)
+    if role in (Role.ADMIN, Role.MANAGEMENT):
+        return queryset
+    if role in (Role.REGIONAL, Role.BRANCH):
+        return queryset.filter(work_regency_id__in=regency_codes_in_scope(user))
+    return queryset.none()
+
+
+def cases_visible_to(queryset: QuerySet, user) -> QuerySet:
+    role = _role(user)
+    if role in (Role.ADMIN, Role.MANAGEMENT):
+        return queryset
+    if role == Role.REGIONAL:
+        return queryset.filter(branch__regional_office_id=user.regional_office_id)
+    if role == Role.BRANCH:
+        return queryset.filter(branch_id=user.branch_id)
+    if role == Role.AGENCY:
+        # A draft has not been sent yet: the receiving agency does not see it.
+        return queryset.filter(agency_id=user.agency_id).exclude(state="draft")
+    return queryset.none()
+
+
+def visits_visible_to(queryset: QuerySet, user) -> QuerySet:
+    role = _role(user)
+    if role in (Role.ADMIN, Role.MANAGEMENT):
+        return queryset
+    if role == Role.REGIONAL:
+        return queryset.filter(branch__regional_office_id=user.regional_office_id)
+    if role == Role.BRANCH:
+        return queryset.filter(branch_id=user.branch_id)
+    return queryset.none()
+
+
+def agencies_visible_to(queryset: QuerySet, user) -> QuerySet:
+    role = _role(user)
+    if role == Role.AGENCY:
+        return queryset.filter(pk=user.agency_id)
+    if role is None:
+        return queryset.none()
+    return queryset
+
+
+def can_edit_employer(user, employer) -> bool:
+    """Writes: the owning branch, its Kanwil and administrators. The board only reads."""
+    role = _role(user)
+    if role == Role.ADMIN:
+        return True
+    if role == Role.BRANCH:
+        return employer.branch_id == user.branch_id
+    if role == Role.REGIONAL:
+        return employer.branch_id is not None and employer.branch.regional_office_id == (
+            user.regional_office_id
+        )
+    return False

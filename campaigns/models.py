@@ -1,0 +1,195 @@
+"""Field work: employer visits (kunjungan), escalation cases and campaigns."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class VisitPurpose(models.TextChoices):
+    SOSIALISASI = "sosialisasi", _("Sosialisasi")
+    REGISTRATION = "registration", _("Pendaftaran")
+    RECONCILIATION = "reconciliation", _("Rekonsiliasi data")
+    FOLLOW_UP = "follow_up", _("Tindak lanjut")
+    OTHER = "other", _("Lainnya")
+
+
+class VisitOutcome(models.TextChoices):
+    ENROLLED = "enrolled", _("Pekerja baru didaftarkan")
+    PROMISED = "promised", _("Berjanji mendaftar")
+    REFUSED = "refused", _("Menolak")
+    CLOSED_OR_MOVED = "closed_moved", _("Tutup/pindah")
+    NOT_FOUND = "not_found", _("Tidak ditemukan")
+
+
+class Visit(models.Model):
+    employer = models.ForeignKey(
+        "employers.Employer",
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("pemberi kerja"),
+    )
+    branch = models.ForeignKey(
+        "regions.BranchOffice",
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("kantor cabang"),
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("petugas"),
+    )
+    visited_on = models.DateField(_("tanggal kunjungan"))
+    purpose = models.CharField(_("tujuan"), max_length=16, choices=VisitPurpose.choices)
+    finding = models.TextField(_("temuan"), blank=True)
+    outcome = models.CharField(_("hasil"), max_length=16, choices=VisitOutcome.choices)
+    workers_enrolled = models.PositiveIntegerField(_("pekerja didaftarkan"), default=0)
+    promised_by = models.DateField(_("janji mendaftar paling lambat"), null=True, blank=True)
+    follow_up_on = models.DateField(_("tanggal tindak lanjut"), null=True, blank=True)
+    follow_up_done = models.BooleanField(_("tindak lanjut selesai"), default=False)
+    notes = models.TextField(_("catatan"), blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        verbose_name = _("kunjungan")
+        verbose_name_plural = _("kunjungan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="promised", promised_by__isnull=False) | ~Q(outcome="promised"),
+                name="visit_promise_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(workers_enrolled=0) | Q(outcome="enrolled"),
+                name="visit_enrolled_count_only_when_enrolled",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["employer", "-visited_on"]),
+            models.Index(fields=["branch", "follow_up_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} {self.visited_on}"
+
+
+class CaseKind(models.TextChoices):
+    INSPECTION = "inspection", _("Rujukan ke pengawas ketenagakerjaan")
+    SKK = "skk", _("Surat Kuasa Khusus (SKK) ke Kejaksaan")
+
+
+class CaseState(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    SENT = "sent", _("Terkirim")
+    IN_PROGRESS = "in_progress", _("Dalam proses")
+    RESOLVED = "resolved", _("Selesai (patuh)")
+    CLOSED = "closed", _("Ditutup tanpa hasil")
+
+
+class EscalationCase(models.Model):
+    employer = models.ForeignKey(
+        "employers.Employer",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("pemberi kerja"),
+    )
+    branch = models.ForeignKey(
+        "regions.BranchOffice",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("kantor cabang"),
+    )
+    agency = models.ForeignKey(
+        "agencies.PartnerAgency",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("instansi tujuan"),
+    )
+    kind = models.CharField(_("jenis"), max_length=12, choices=CaseKind.choices)
+    state = models.CharField(
+        _("status"), max_length=12, choices=CaseState.choices, default=CaseState.DRAFT
+    )
+    summary = models.TextField(_("ringkasan pelanggaran"))
+    state_changed_at = models.DateTimeField(_("status berubah"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-state_changed_at"]
+        verbose_name = _("kasus eskalasi")
+        verbose_name_plural = _("kasus eskalasi")
+        indexes = [
+            models.Index(fields=["agency", "state"]),
+            models.Index(fields=["branch", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.employer}"
+
+
+class CaseTransition(models.Model):
+    case = models.ForeignKey(EscalationCase, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=12, choices=CaseState.choices, blank=True)
+    to_state = models.CharField(max_length=12, choices=CaseState.choices)
+    at = models.DateTimeField(_("waktu"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    letter_number = models.CharField(_("nomor surat"), max_length=120, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("riwayat kasus")
+        verbose_name_plural = _("riwayat kasus")
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '-'} -> {self.to_state}"
+
+
+class Campaign(models.Model):
+    name = models.CharField(_("nama"), max_length=200)
+    starts_on = models.DateField(_("mulai"))
+    ends_on = models.DateField(_("selesai"))
+    provinces = models.ManyToManyField("regions.Province", blank=True, verbose_name=_("provinsi"))
+    regencies = models.ManyToManyField("regions.Regency", blank=True, verbose_name=_("kab/kota"))
+    branches = models.ManyToManyField(
+        "regions.BranchOffice",
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("cabang"),
+    )
+    agencies = models.ManyToManyField(
+        "agencies.PartnerAgency",
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("instansi"),
+    )
+    target_new_participants = models.PositiveIntegerField(_("target peserta baru"), default=0)
+    target_employers_compliant = models.PositiveIntegerField(
+        _("target pemberi kerja patuh"), default=0
+    )
+    target_non_asn_enrolled = models.PositiveIntegerField(_("target non-ASN terdaftar"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("kampanye")
+        verbose_name_plural = _("kampanye")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="campaign_dates_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,108 @@
+"""Shared fixtures: a small Banten world (one Kanwil, two branches) and a user per role."""
+
+import pytest
+from django.db import connection
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from agencies.tests.factories import PartnerAgencyFactory
+from bpjs_outreach.celery import app as celery_app
+from regions.tests.factories import BranchOfficeFactory, DistrictFactory, RegionalOfficeFactory
+
+
+@pytest.fixture(autouse=True)
+def _celery_runs_eagerly_unless_a_test_asks_for_a_worker():
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def on_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def kanwil_banten(db):
+    return RegionalOfficeFactory(code="kw-banten", name="Kanwil Banten")
+
+
+@pytest.fixture
+def branch_serang(kanwil_banten):
+    for code in ("36.73.01", "36.73.02", "36.04.01"):
+        DistrictFactory(code=code)
+    return BranchOfficeFactory(
+        code="kc-serang",
+        name="Cabang Serang Raya",
+        regional_office=kanwil_banten,
+        regencies=["36.73", "36.04"],
+    )
+
+
+@pytest.fixture
+def branch_tangerang(kanwil_banten):
+    DistrictFactory(code="36.71.01")
+    return BranchOfficeFactory(
+        code="kc-tangerang",
+        name="Cabang Tangerang",
+        regional_office=kanwil_banten,
+        regencies=["36.71"],
+    )
+
+
+@pytest.fixture
+def branch_bandung(db):
+    DistrictFactory(code="32.73.01")
+    return BranchOfficeFactory(
+        code="kc-bandung",
+        name="Cabang Bandung",
+        regional_office=RegionalOfficeFactory(code="kw-jabar", name="Kanwil Jawa Barat"),
+        regencies=["32.73"],
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def management_user(db):
+    return UserFactory(username="dewas", role=Role.MANAGEMENT)
+
+
+@pytest.fixture
+def regional_user(kanwil_banten):
+    return UserFactory(username="kanwil", role=Role.REGIONAL, regional_office=kanwil_banten)
+
+
+@pytest.fixture
+def branch_user(branch_serang):
+    return UserFactory(
+        username="serang",
+        role=Role.BRANCH,
+        branch=branch_serang,
+        regional_office=branch_serang.regional_office,
+    )
+
+
+@pytest.fixture
+def other_branch_user(branch_tangerang):
+    return UserFactory(
+        username="tangerang",
+        role=Role.BRANCH,
+        branch=branch_tangerang,
+        regional_office=branch_tangerang.regional_office,
+    )
+
+
+@pytest.fixture
+def agency(db):
+    return PartnerAgencyFactory(name="Pemerintah Kota Serang (uji)", jurisdiction_province=None)
+
+
+@pytest.fixture
+def agency_user(agency):
+    return UserFactory(username="pemda", role=Role.AGENCY, agency=agency)

@@ -1,0 +1,388 @@
+"""Clearly synthetic demo data: employers, participants, agencies, visits and one user per role.
+
+Deterministic (fixed random seed) and keyed on natural identifiers (NPP, NIK, username), so
+running it again finds the same rows and creates nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from agencies.models import AgencyKind, CooperationAgreement, PartnerAgency
+from campaigns.models import Visit, VisitOutcome, VisitPurpose
+from employers.models import (
+    ComplianceStatus,
+    ComplianceStatusChange,
+    Employer,
+    Sector,
+    SizeClass,
+)
+from participants.models import Participant, ParticipantStatus, Segment
+from regions.models import (
+    BranchOffice,
+    BranchRegency,
+    CoverageTarget,
+    District,
+    RegionalOffice,
+    RegionLevel,
+)
+
+DEMO_PROVINCES = ("36", "31", "32")
+DEMO_PASSWORD = "demo-pass-2026"
+EMPLOYERS_PER_PROVINCE = 100
+PARTICIPANTS_PER_PROVINCE = 1500
+
+_FIRST_NAMES_M = [
+    "Agus",
+    "Budi",
+    "Dedi",
+    "Eko",
+    "Fajar",
+    "Hendra",
+    "Joko",
+    "Rudi",
+    "Slamet",
+    "Yusuf",
+]
+_FIRST_NAMES_F = [
+    "Ani",
+    "Dewi",
+    "Fitri",
+    "Indah",
+    "Lestari",
+    "Nur",
+    "Putri",
+    "Rina",
+    "Sari",
+    "Wati",
+]
+_LAST_NAMES = ["Demo", "Contoh", "Sintetis", "Uji", "Percobaan"]
+_COMPANY_WORDS = [
+    "Maju",
+    "Sejahtera",
+    "Abadi",
+    "Mandiri",
+    "Sentosa",
+    "Jaya",
+    "Makmur",
+    "Lestari",
+]
+_COMPANY_KINDS = [
+    "Konveksi",
+    "Logistik",
+    "Bangunan",
+    "Niaga",
+    "Pangan",
+    "Teknik",
+    "Boga",
+    "Tambak",
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    full_name: str
+    branch_code: str | None = None
+    regional_office_code: str | None = None
+    agency_name: str | None = None
+
+
+DEMO_AGENCIES = [
+    ("Pemerintah Provinsi Banten (demo)", AgencyKind.PEMDA, "36", None),
+    ("Pemerintah Kota Serang (demo)", AgencyKind.PEMDA, "36", "36.73"),
+    ("Disnaker Provinsi Banten (demo)", AgencyKind.DISNAKER, "36", None),
+    ("Kejaksaan Negeri Kota Serang (demo)", AgencyKind.KEJAKSAAN, "36", "36.73"),
+    ("Kejaksaan Tinggi Banten (demo)", AgencyKind.KEJAKSAAN, "36", None),
+    ("Apindo Banten (demo)", AgencyKind.APINDO, "36", None),
+    ("Pemerintah Provinsi DKI Jakarta (demo)", AgencyKind.PEMDA, "31", None),
+    ("Disnaker Provinsi Jawa Barat (demo)", AgencyKind.DISNAKER, "32", None),
+]
+
+DEMO_USERS = [
+    DemoUser("admin", Role.ADMIN, "Administrator Demo"),
+    DemoUser("dewas", Role.MANAGEMENT, "Dewan Pengawas Demo"),
+    DemoUser(
+        "kanwil.banten",
+        Role.REGIONAL,
+        "Staf Kanwil Banten Demo",
+        regional_office_code="kw-banten",
+    ),
+    DemoUser(
+        "cabang.serang",
+        Role.BRANCH,
+        "Staf Cabang Serang Raya Demo",
+        branch_code="kc-serang-raya",
+    ),
+    DemoUser(
+        "cabang.tangerang",
+        Role.BRANCH,
+        "Staf Cabang Tangerang Demo",
+        branch_code="kc-tangerang",
+    ),
+    DemoUser(
+        "pemda.serang",
+        Role.AGENCY,
+        "Operator Pemkot Serang Demo",
+        agency_name="Pemerintah Kota Serang (demo)",
+    ),
+    DemoUser(
+        "disnaker.banten",
+        Role.AGENCY,
+        "Pengawas Disnaker Banten Demo",
+        agency_name="Disnaker Provinsi Banten (demo)",
+    ),
+    DemoUser(
+        "kejari.serang",
+        Role.AGENCY,
+        "Jaksa Pengacara Negara Demo",
+        agency_name="Kejaksaan Negeri Kota Serang (demo)",
+    ),
+]
+
+
+def demo_nik(*, district_code: str, birth_date: dt.date, female: bool, serial: int) -> str:
+    day = birth_date.day + (40 if female else 0)
+    return f"{district_code.replace('.', '')}{day:02d}{birth_date:%m%y}{serial:04d}"
+
+
+def _users_create() -> list[tuple[str, str]]:
+    credentials = []
+    for spec in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=spec.username,
+            defaults={
+                "role": spec.role,
+                "first_name": spec.full_name,
+                "is_staff": spec.role == Role.ADMIN,
+                "is_superuser": spec.role == Role.ADMIN,
+                "branch": BranchOffice.objects.filter(code=spec.branch_code).first(),
+                "regional_office": (
+                    RegionalOffice.objects.filter(code=spec.regional_office_code).first()
+                    or (
+                        BranchOffice.objects.get(code=spec.branch_code).regional_office
+                        if spec.branch_code
+                        else None
+                    )
+                ),
+                "agency": PartnerAgency.objects.filter(name=spec.agency_name).first(),
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        credentials.append((spec.username, spec.role))
+    return credentials
+
+
+def _agencies_create() -> None:
+    for number, (name, kind, province, regency) in enumerate(DEMO_AGENCIES, start=1):
+        agency, _ = PartnerAgency.objects.get_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "jurisdiction_province_id": province,
+                "jurisdiction_regency_id": regency,
+            },
+        )
+        CooperationAgreement.objects.get_or_create(
+            agency=agency,
+            number=f"DEMO/PKS/{number:03d}/2026",
+            defaults={
+                "title": "Perjanjian kerja sama perluasan kepesertaan (contoh sintetis)",
+                "signed_on": dt.date(2026, 1, 15),
+                "valid_from": dt.date(2026, 1, 15),
+                "valid_until": dt.date(2028, 12, 31),
+            },
+        )
+
+
+def _employers_create(rng: random.Random) -> list[Employer]:
+    links = list(
+        BranchRegency.objects.filter(
+            regency__province_id__in=DEMO_PROVINCES, is_primary=True
+        ).order_by("regency_id")
+    )
+    districts_by_regency: dict[str, list[str]] = {}
+    for code, regency_id in District.objects.filter(
+        regency__province_id__in=DEMO_PROVINCES
+    ).values_list("code", "regency_id"):
+        districts_by_regency.setdefault(regency_id, []).append(code)
+    statuses = [s for s in ComplianceStatus if s != ComplianceStatus.CLOSED]
+    employers = []
+    for province in DEMO_PROVINCES:
+        province_links = [link for link in links if link.regency_id.startswith(province)]
+        for index in range(EMPLOYERS_PER_PROVINCE):
+            link = province_links[index % len(province_links)]
+            status = rng.choices(statuses, weights=[45, 15, 10, 5, 25])[0]
+            reported = rng.choice([3, 8, 15, 25, 40, 60, 120, 250])
+            employers.append(
+                Employer(
+                    name=(
+                        f"PT {rng.choice(_COMPANY_WORDS)} {rng.choice(_COMPANY_KINDS)} "
+                        f"Demo {province}{index:03d}"
+                    ),
+                    npp=None
+                    if status == ComplianceStatus.NOT_REGISTERED
+                    else f"DEMO{province}{index:05d}",
+                    nib=f"{rng.randrange(10**12, 10**13)}",
+                    npwp=f"{rng.randrange(10**14, 10**15)}",
+                    sector=rng.choice(list(Sector)),
+                    size_class=(
+                        SizeClass.MICRO
+                        if reported < 5
+                        else SizeClass.SMALL
+                        if reported < 20
+                        else SizeClass.MEDIUM
+                        if reported < 100
+                        else SizeClass.LARGE
+                    ),
+                    regency_id=link.regency_id,
+                    district_id=rng.choice(districts_by_regency[link.regency_id]),
+                    branch_id=link.branch_id,
+                    compliance_status=status,
+                    reported_workers=reported,
+                    registered_workers=0
+                    if status == ComplianceStatus.NOT_REGISTERED
+                    else round(reported * rng.uniform(0.4, 1.0)),
+                )
+            )
+    existing = set(
+        Employer.objects.filter(name__in=[e.name for e in employers]).values_list("name", flat=True)
+    )
+    new = [e for e in employers if e.name not in existing]
+    Employer.objects.bulk_create(new)
+    now = timezone.now()
+    ComplianceStatusChange.objects.bulk_create(
+        ComplianceStatusChange(
+            employer=e,
+            to_status=e.compliance_status,
+            changed_at=now,
+            reason="Data awal demo (sintetis)",
+        )
+        for e in new
+    )
+    return list(Employer.objects.filter(name__contains=" Demo ").order_by("pk"))
+
+
+def _participants_create(rng: random.Random, employers: list[Employer]) -> None:
+    employers_by_province: dict[str, list[Employer]] = {}
+    for employer in employers:
+        if employer.compliance_status != ComplianceStatus.NOT_REGISTERED:
+            employers_by_province.setdefault(employer.regency_id[:2], []).append(employer)
+    districts = list(
+        District.objects.filter(regency__province_id__in=DEMO_PROVINCES).values_list(
+            "code", "regency_id"
+        )
+    )
+    participants = []
+    serial = 0
+    for province in DEMO_PROVINCES:
+        province_districts = [d for d in districts if d[0].startswith(province)]
+        for _ in range(PARTICIPANTS_PER_PROVINCE):
+            serial += 1
+            district_code, regency_code = rng.choice(province_districts)
+            female = rng.random() < 0.45
+            birth = dt.date(1965, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 40))
+            segment = rng.choices(list(Segment), weights=[70, 20, 7, 3])[0]
+            employer = None
+            if segment in (Segment.PU, Segment.JAKON):
+                employer = rng.choice(employers_by_province[province])
+                regency_code = employer.regency_id
+            first = rng.choice(_FIRST_NAMES_F if female else _FIRST_NAMES_M)
+            registered = dt.date(2018, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 8 + 300))
+            status = ParticipantStatus.ACTIVE if rng.random() < 0.8 else ParticipantStatus.INACTIVE
+            participants.append(
+                Participant(
+                    nik=demo_nik(
+                        district_code=district_code,
+                        birth_date=birth,
+                        female=female,
+                        serial=serial,
+                    ),
+                    full_name=f"{first} {rng.choice(_LAST_NAMES)}",
+                    sex="F" if female else "M",
+                    birth_date=birth,
+                    segment=segment,
+                    status=status,
+                    employer=employer,
+                    work_regency_id=regency_code,
+                    registered_on=registered,
+                    last_paid_period=registered.replace(day=1)
+                    if status == ParticipantStatus.INACTIVE
+                    else dt.date(2026, 10, 1),
+                )
+            )
+    Participant.objects.bulk_create(participants, ignore_conflicts=True, batch_size=1000)
+
+
+def _visits_create(rng: random.Random, employers: list[Employer]) -> None:
+    if Visit.objects.filter(notes__startswith="[demo]").exists():
+        return
+    officers = {
+        u.branch_id: u
+        for u in User.objects.filter(role=Role.BRANCH, username__startswith="cabang.")
+    }
+    today = timezone.localdate()
+    visits = []
+    for employer in employers:
+        officer = officers.get(employer.branch_id)
+        if officer is None or len(visits) >= 24 or rng.random() < 0.6:
+            continue
+        outcome = rng.choice([VisitOutcome.ENROLLED, VisitOutcome.PROMISED, VisitOutcome.REFUSED])
+        visits.append(
+            Visit(
+                employer=employer,
+                branch_id=employer.branch_id,
+                officer=officer,
+                visited_on=today - dt.timedelta(days=rng.randrange(1, 60)),
+                purpose=rng.choice(list(VisitPurpose)),
+                finding="Sebagian pekerja belum terdaftar (contoh sintetis).",
+                outcome=outcome,
+                workers_enrolled=rng.randrange(1, 10) if outcome == VisitOutcome.ENROLLED else 0,
+                promised_by=today + dt.timedelta(days=14)
+                if outcome == VisitOutcome.PROMISED
+                else None,
+                follow_up_on=today + dt.timedelta(days=rng.randrange(-5, 10)),
+                notes="[demo] kunjungan sintetis",
+            )
+        )
+    Visit.objects.bulk_create(visits)
+
+
+def _targets_create() -> None:
+    # Synthetic demo targets: a path toward the 60-80% range named in DOMAIN.md; not official.
+    note = "Target contoh untuk demo (bukan angka resmi)"
+    CoverageTarget.objects.get_or_create(
+        level=RegionLevel.NATIONAL,
+        region_code="ID",
+        year=2026,
+        defaults={"target_pct": 45, "note": note},
+    )
+    for province in DEMO_PROVINCES:
+        CoverageTarget.objects.get_or_create(
+            level=RegionLevel.PROVINCE,
+            region_code=province,
+            year=2026,
+            defaults={"target_pct": 50, "note": note},
+        )
+
+
+@transaction.atomic
+def demo_data_create(*, seed: int = 2021) -> list[tuple[str, str]]:
+    """Create the demo dataset (regions and offices must be loaded). Returns (username, role)."""
+    rng = random.Random(seed)
+    _agencies_create()
+    credentials = _users_create()
+    employers = _employers_create(rng)
+    _participants_create(rng, employers)
+    _visits_create(rng, employers)
+    _targets_create()
+    return credentials

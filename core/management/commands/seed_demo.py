@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from core.demo import DEMO_PASSWORD, demo_data_create
+from regions.models import BranchOffice
+
+
+class Command(BaseCommand):
+    help = "Load reference data and clearly synthetic demo data, and print demo logins. Idempotent."
+
+    def handle(self, *args, **options):
+        call_command("load_regions", stdout=self.stdout)
+        if not BranchOffice.objects.exists():
+            call_command(
+                "import_offices",
+                str(settings.REFERENCE_DATA_DIR / "demo_offices.csv"),
+                stdout=self.stdout,
+            )
+        credentials = demo_data_create()
+        self.stdout.write(self.style.SUCCESS("Demo data ready (synthetic). Demo logins:"))
+        for username, role in credentials:
+            self.stdout.write(f"  {username:<18} {DEMO_PASSWORD}   ({role})")

@@ -1,0 +1,18 @@
+import factory
+
+from employers.models import ComplianceStatus, Employer, Sector, SizeClass
+from regions.tests.factories import RegencyFactory
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employer
+
+    name = factory.Sequence(lambda n: f"PT Uji {n}")
+    npp = factory.Sequence(lambda n: f"NPP{n:08d}")
+    sector = Sector.MANUFACTURING
+    size_class = SizeClass.SMALL
+    regency = factory.SubFactory(RegencyFactory)
+    compliance_status = ComplianceStatus.PDS_TK
+    reported_workers = 10
+    registered_workers = 5
