@@ -1,6 +1,7 @@
 from django.contrib import admin
+from rest_framework_api_key.admin import APIKeyModelAdmin
 
-from .models import AgencyContact, CooperationAgreement, PartnerAgency
+from .models import AgencyAPIKey, AgencyContact, CooperationAgreement, PartnerAgency
 
 
 class AgencyContactInline(admin.TabularInline):
@@ -26,3 +27,10 @@ class PartnerAgencyAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     autocomplete_fields = ("jurisdiction_province", "jurisdiction_regency")
     inlines = [AgencyContactInline, CooperationAgreementInline]
+
+
+@admin.register(AgencyAPIKey)
+class AgencyAPIKeyAdmin(APIKeyModelAdmin):
+    list_display = [*APIKeyModelAdmin.list_display, "agency", "last_used_at"]
+    list_filter = [*APIKeyModelAdmin.list_filter, "agency"]
+    search_fields = [*APIKeyModelAdmin.search_fields, "agency__name"]

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
 
 
 class AgencyKind(models.TextChoices):
@@ -100,3 +101,16 @@ class CooperationAgreement(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class AgencyAPIKey(AbstractAPIKey):
+    """A partner agency's key for the REST API (stored hashed; the secret is shown once)."""
+
+    agency = models.ForeignKey(
+        PartnerAgency, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("instansi")
+    )
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("kunci API instansi")
+        verbose_name_plural = _("kunci API instansi")

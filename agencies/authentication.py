@@ -1,0 +1,85 @@
+"""`Authorization: Api-Key <key>` for partner agencies.
+
+The authenticated principal behaves like a user with the agency role, so the scoping functions in
+accounts.scoping treat an API key and a logged-in agency user the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions, throttling
+
+from accounts.models import Role
+
+from .models import AgencyAPIKey, PartnerAgency
+
+KEYWORD = "Api-Key"
+# Recording every request's time would turn each read into a write; a minute's precision is enough.
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class AgencyKeyPrincipal:
+    api_key: AgencyAPIKey
+    agency: PartnerAgency
+
+    role = Role.AGENCY
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_superuser = False
+    is_staff = False
+    pk = None
+    id = None
+    regional_office_id = None
+    branch_id = None
+
+    @property
+    def agency_id(self) -> int:
+        return self.agency.pk
+
+    @property
+    def username(self) -> str:
+        return f"api-key:{self.api_key.name}"
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class AgencyApiKeyAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        keyword, _space, key = header.partition(" ")
+        if keyword != KEYWORD:
+            return None
+        key = key.strip()
+        if not key:
+            raise exceptions.AuthenticationFailed(_("Kunci API kosong."))
+        try:
+            api_key = AgencyAPIKey.objects.select_related("agency").get_from_key(key)
+        except AgencyAPIKey.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Kunci API tidak valid.")) from None
+        if api_key.has_expired or not api_key.agency.is_active:
+            raise exceptions.AuthenticationFailed(_("Kunci API tidak aktif."))
+        now = timezone.now()
+        if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION:
+            AgencyAPIKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        return AgencyKeyPrincipal(api_key=api_key, agency=api_key.agency), api_key
+
+    def authenticate_header(self, request) -> str:
+        return KEYWORD
+
+
+class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
+    """Per-key request budget (REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['api_key'])."""
+
+    scope = "api_key"
+
+    def get_cache_key(self, request, view):
+        if not isinstance(request.auth, AgencyAPIKey):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
