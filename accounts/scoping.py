@@ -124,3 +124,17 @@ def can_edit_employer(user, employer) -> bool:
             user.regional_office_id
         )
     return False
+
+
+def leads_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Branch staff work their branch's leads; an agency sees the leads its lists produced."""
+    role = _role(user)
+    if role in (Role.ADMIN, Role.MANAGEMENT):
+        return queryset
+    if role == Role.REGIONAL:
+        return queryset.filter(branch__regional_office_id=user.regional_office_id)
+    if role == Role.BRANCH:
+        return queryset.filter(branch_id=user.branch_id)
+    if role == Role.AGENCY:
+        return queryset.filter(agency_id=user.agency_id)
+    return queryset.none()

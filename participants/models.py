@@ -80,3 +80,83 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik})"
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", _("Baru")
+    ENROLLED = "enrolled", _("Sudah didaftarkan")
+    UNREACHABLE = "unreachable", _("Tidak dapat dihubungi")
+    NOT_ELIGIBLE = "not_eligible", _("Tidak memenuhi syarat")
+
+
+class EnrollmentLeadQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "EnrollmentLeadQuerySet":
+        from accounts.scoping import leads_visible_to
+
+        return leads_visible_to(self, user)
+
+
+class EnrollmentLead(models.Model):
+    """A worker reported by a partner agency who is not a participant yet: work for a branch.
+
+    One lead per NIK and agency, whatever the number of lists that agency submits.
+    """
+
+    nik = models.CharField(_("NIK"), max_length=16)
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    agency = models.ForeignKey(
+        "agencies.PartnerAgency",
+        on_delete=models.PROTECT,
+        related_name="leads",
+        verbose_name=_("instansi pengirim"),
+    )
+    work_regency = models.ForeignKey(
+        "regions.Regency",
+        on_delete=models.PROTECT,
+        related_name="leads",
+        verbose_name=_("kab/kota tempat kerja"),
+    )
+    branch = models.ForeignKey(
+        "regions.BranchOffice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("kantor cabang"),
+    )
+    employer = models.ForeignKey(
+        "employers.Employer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("pemberi kerja"),
+    )
+    unit = models.CharField(_("unit kerja"), max_length=200, blank=True)
+    position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=LeadStatus.choices, default=LeadStatus.NEW
+    )
+    status_changed_at = models.DateTimeField(_("status berubah"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    objects = EnrollmentLeadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("prospek pendaftaran")
+        verbose_name_plural = _("prospek pendaftaran")
+        constraints = [
+            models.UniqueConstraint(fields=["nik", "agency"], name="lead_unique_per_nik_agency"),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "status"], name="lead_branch_status_idx"),
+            models.Index(fields=["work_regency", "status"], name="lead_regency_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.nik})"
