@@ -138,3 +138,26 @@ def leads_visible_to(queryset: QuerySet, user) -> QuerySet:
     if role == Role.AGENCY:
         return queryset.filter(agency_id=user.agency_id)
     return queryset.none()
+
+
+def campaigns_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Campaigns that involve the user's branches or regencies; an agency sees those it is in."""
+    from django.db.models import Q
+
+    role = _role(user)
+    if role in (Role.ADMIN, Role.MANAGEMENT):
+        return queryset
+    if role in (Role.REGIONAL, Role.BRANCH):
+        branches = branches_visible_to(_branch_model().objects.all(), user).values("pk")
+        return queryset.filter(
+            Q(branches__in=branches) | Q(regencies__in=regency_codes_in_scope(user))
+        ).distinct()
+    if role == Role.AGENCY:
+        return queryset.filter(agencies=user.agency_id)
+    return queryset.none()
+
+
+def _branch_model():
+    from regions.models import BranchOffice
+
+    return BranchOffice

@@ -8,12 +8,16 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
+from campaigns import urls as campaign_urls
+from campaigns.api import CaseDetailApi, CaseListApi
 from core import views as core_views
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("cases/", CaseListApi.as_view(), name="api-case-list"),
+    path("cases/<int:pk>/", CaseDetailApi.as_view(), name="api-case-detail"),
 ]
 
 urlpatterns = [
@@ -28,6 +32,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("pemberi-kerja/", include("employers.urls")),
+    path("kunjungan/", include(campaign_urls.visit_urls)),
+    path("kasus/", include(campaign_urls.case_urls)),
+    path("kampanye/", include(campaign_urls.campaign_urls)),
 ]
 
 if settings.DEBUG:

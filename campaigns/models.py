@@ -73,6 +73,7 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["employer", "-visited_on"]),
             models.Index(fields=["branch", "follow_up_on"]),
+            models.Index(fields=["branch", "-visited_on"]),
         ]
 
     def __str__(self) -> str:
@@ -143,6 +144,15 @@ class CaseTransition(models.Model):
     at = models.DateTimeField(_("waktu"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    # A partner agency may move a case through the API: the key is then "who".
+    by_api_key = models.ForeignKey(
+        "agencies.AgencyAPIKey",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("kunci API"),
     )
     letter_number = models.CharField(_("nomor surat"), max_length=120, blank=True)
     note = models.TextField(_("catatan"), blank=True)

@@ -1,24 +1,55 @@
-"""Reads for the landing page: a short summary of what the user may see."""
+"""Reads for the landing page: a short summary of what the user may see, and the day's work."""
 
 from typing import Any
 
+from django.utils import timezone
+
 from accounts import scoping
+from accounts.models import Role
 from campaigns.models import EscalationCase, Visit
+from campaigns.selectors import campaign_progress, campaigns_active_for, visit_follow_ups_due
 from employers.models import Employer
-from participants.models import Participant, ParticipantStatus
+from participants.models import EnrollmentLead, LeadStatus, Participant, ParticipantStatus
+
+HOME_CAMPAIGNS = 3
 
 
 def home_summary(*, user) -> dict[str, Any]:
     employers = scoping.employers_visible_to(Employer.objects.all(), user)
-    return {
+    open_cases = scoping.cases_visible_to(EscalationCase.objects.all(), user).exclude(
+        state__in=["resolved", "closed"]
+    )
+    summary = {
         "employer_count": employers.count(),
         "active_participant_count": scoping.participants_visible_to(
             Participant.objects.filter(status=ParticipantStatus.ACTIVE), user
         ).count(),
-        "open_case_count": scoping.cases_visible_to(EscalationCase.objects.all(), user)
-        .exclude(state__in=["resolved", "closed"])
-        .count(),
+        "open_case_count": open_cases.count(),
         "recent_visits": scoping.visits_visible_to(Visit.objects.all(), user).select_related(
             "employer", "officer"
         )[:10],
+    }
+    if getattr(user, "role", None) in (Role.BRANCH, Role.REGIONAL):
+        summary.update(branch_day(user=user))
+    if getattr(user, "role", None) == Role.AGENCY:
+        summary["agency_cases"] = open_cases.select_related("employer", "branch")[:20]
+    return summary
+
+
+def branch_day(*, user) -> dict[str, Any]:
+    """Branch staff's day: follow-ups due or overdue, new leads, their campaigns' progress."""
+    today = timezone.localdate()
+    leads = scoping.leads_visible_to(
+        EnrollmentLead.objects.filter(status=LeadStatus.NEW), user
+    ).select_related("agency", "work_regency")
+    campaigns = list(campaigns_active_for(user=user, today=today)[:HOME_CAMPAIGNS])
+    return {
+        "today": today,
+        "follow_ups": list(visit_follow_ups_due(user=user, today=today)[:20]),
+        "new_lead_count": leads.count(),
+        "new_leads": leads[:10],
+        "campaigns": [
+            {"campaign": campaign, "progress": campaign_progress(campaign=campaign)}
+            for campaign in campaigns
+        ],
     }

@@ -129,6 +129,9 @@ class Employer(models.Model):
         indexes = [
             models.Index(fields=["branch", "compliance_status"]),
             models.Index(fields=["regency", "compliance_status"]),
+            # The employer list sorts by name within a branch (branch staff) or overall.
+            models.Index(fields=["branch", "name"]),
+            models.Index(fields=["name"], name="employer_name_idx"),
         ]
 
     def __str__(self) -> str:
@@ -166,7 +169,11 @@ class ComplianceStatusChange(models.Model):
         ordering = ["-changed_at", "-id"]
         verbose_name = _("perubahan status kepatuhan")
         verbose_name_plural = _("perubahan status kepatuhan")
-        indexes = [models.Index(fields=["employer", "-changed_at"])]
+        indexes = [
+            models.Index(fields=["employer", "-changed_at"]),
+            # Campaign progress: employers moved to a status within a period.
+            models.Index(fields=["to_status", "changed_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.employer_id}: {self.from_status or '-'} -> {self.to_status}"

@@ -1,0 +1,282 @@
+"""Reads of field work: follow-ups, cases and their time per state, campaign progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts import scoping
+from agencies.models import AgencyKind
+from employers.models import ComplianceStatus, ComplianceStatusChange
+from participants.models import EnrollmentLead, LeadStatus, Participant
+from regions.models import BranchOffice, BranchRegency, Regency
+
+from .models import Campaign, CaseState, CaseTransition, EscalationCase, Visit
+
+OPEN_CASE_STATES = (CaseState.DRAFT, CaseState.SENT, CaseState.IN_PROGRESS)
+
+
+def visit_follow_ups_due(*, user, today: dt.date | None = None) -> QuerySet[Visit]:
+    """Follow-ups not done whose date is today or past (oldest first)."""
+    today = today or timezone.localdate()
+    return (
+        scoping.visits_visible_to(Visit.objects.all(), user)
+        .filter(follow_up_done=False, follow_up_on__lte=today)
+        .select_related("employer", "officer")
+        .order_by("follow_up_on", "id")
+    )
+
+
+def visit_list(*, user) -> QuerySet[Visit]:
+    return scoping.visits_visible_to(Visit.objects.all(), user).select_related(
+        "employer", "officer", "branch"
+    )
+
+
+def case_list(*, user) -> QuerySet[EscalationCase]:
+    return scoping.cases_visible_to(EscalationCase.objects.all(), user).select_related(
+        "employer", "agency", "branch"
+    )
+
+
+def case_get(*, user, pk: int) -> EscalationCase | None:
+    return case_list(user=user).filter(pk=pk).first()
+
+
+def case_state_summary(*, user) -> list[dict[str, Any]]:
+    """Per state: number of cases and since when the oldest has waited there (where cases stall)."""
+    rows = (
+        scoping.cases_visible_to(EscalationCase.objects.all(), user)
+        .values("state")
+        .annotate(count=Count("id"), oldest=Min("state_changed_at"))
+        .order_by()
+    )
+    by_state = {row["state"]: row for row in rows}
+    now = timezone.now()
+    summary = []
+    for state in CaseState:
+        row = by_state.get(state.value)
+        summary.append(
+            {
+                "state": state,
+                "count": row["count"] if row else 0,
+                "oldest_days": (now - row["oldest"]).days if row else None,
+            }
+        )
+    return summary
+
+
+@dataclass(frozen=True)
+class StateDuration:
+    state: str
+    label: str
+    seconds: float
+    current: bool
+
+    @property
+    def days(self) -> float:
+        return self.seconds / 86400
+
+
+def case_transitions(*, case: EscalationCase) -> list[CaseTransition]:
+    return list(case.transitions.select_related("by", "by_api_key").order_by("at", "id"))
+
+
+def case_state_durations(
+    *, transitions: list[CaseTransition], now: dt.datetime | None = None
+) -> list[StateDuration]:
+    """Time spent in each state: from entering it to the next transition (or now if current)."""
+    now = now or timezone.now()
+    totals: dict[str, float] = defaultdict(float)
+    order: list[str] = []
+    for index, transition in enumerate(transitions):
+        is_last = index == len(transitions) - 1
+        if transition.to_state in (CaseState.RESOLVED, CaseState.CLOSED) and is_last:
+            continue
+        until = now if is_last else transitions[index + 1].at
+        if transition.to_state not in totals:
+            order.append(transition.to_state)
+        totals[transition.to_state] += max((until - transition.at).total_seconds(), 0)
+    current = transitions[-1].to_state if transitions else None
+    return [
+        StateDuration(
+            state=state,
+            label=CaseState(state).label,
+            seconds=totals[state],
+            current=state == current,
+        )
+        for state in order
+    ]
+
+
+# --- Campaigns --------------------------------------------------------------------------------
+
+
+def campaign_list(*, user) -> QuerySet[Campaign]:
+    return scoping.campaigns_visible_to(Campaign.objects.all(), user).order_by("-starts_on", "-id")
+
+
+def campaign_get(*, user, pk: int) -> Campaign | None:
+    return campaign_list(user=user).filter(pk=pk).first()
+
+
+def campaign_regency_codes(*, campaign: Campaign) -> list[str]:
+    """The campaign's area: its regencies, those of its provinces, and those its branches serve."""
+    codes = Regency.objects.filter(
+        Q(pk__in=campaign.regencies.values("pk"))
+        | Q(province__in=campaign.provinces.values("pk"))
+        | Q(pk__in=BranchRegency.objects.filter(branch__campaigns=campaign).values("regency"))
+    ).values_list("code", flat=True)
+    return list(codes)
+
+
+def campaign_progress(*, campaign: Campaign) -> dict[str, Any]:
+    """Progress against each target, computed from the data in the campaign's period and area."""
+    regencies = campaign_regency_codes(campaign=campaign)
+    start, end = campaign.starts_on, campaign.ends_on
+
+    participants = (
+        Participant.objects.filter(work_regency__in=regencies, registered_on__range=(start, end))
+        .values("work_regency")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    participants_by_regency = {row["work_regency"]: row["n"] for row in participants}
+    primary_branch = dict(
+        BranchRegency.objects.filter(regency__in=regencies, is_primary=True).values_list(
+            "regency", "branch"
+        )
+    )
+
+    compliant = (
+        ComplianceStatusChange.objects.filter(
+            to_status=ComplianceStatus.REGISTERED,
+            changed_at__date__range=(start, end),
+            employer__regency__in=regencies,
+        )
+        .values("employer__branch")
+        .annotate(n=Count("employer", distinct=True))
+        .order_by()
+    )
+    non_asn = (
+        EnrollmentLead.objects.filter(
+            status=LeadStatus.ENROLLED,
+            status_changed_at__date__range=(start, end),
+            work_regency__in=regencies,
+            agency__kind=AgencyKind.PEMDA,
+        )
+        .values("branch")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    visits = (
+        Visit.objects.filter(visited_on__range=(start, end), employer__regency__in=regencies)
+        .values("branch")
+        .annotate(n=Count("id"), enrolled=Sum("workers_enrolled"))
+        .order_by()
+    )
+
+    per_branch: dict[int | None, dict[str, int]] = defaultdict(
+        lambda: {"participants": 0, "compliant": 0, "non_asn": 0, "visits": 0, "enrolled": 0}
+    )
+    for regency, n in participants_by_regency.items():
+        per_branch[primary_branch.get(regency)]["participants"] += n
+    for row in compliant:
+        per_branch[row["employer__branch"]]["compliant"] += row["n"]
+    for row in non_asn:
+        per_branch[row["branch"]]["non_asn"] += row["n"]
+    for row in visits:
+        per_branch[row["branch"]]["visits"] += row["n"]
+        per_branch[row["branch"]]["enrolled"] += row["enrolled"] or 0
+
+    branch_ids = set(campaign.branches.values_list("pk", flat=True)) | {
+        pk for pk in per_branch if pk is not None
+    }
+    branch_names = dict(BranchOffice.objects.filter(pk__in=branch_ids).values_list("pk", "name"))
+    totals = {
+        key: sum(values[key] for values in per_branch.values())
+        for key in ("participants", "compliant", "non_asn", "visits", "enrolled")
+    }
+    targets = [
+        _target(
+            "participants",
+            Campaign._meta.get_field("target_new_participants").verbose_name,
+            campaign.target_new_participants,
+            totals["participants"],
+        ),
+        _target(
+            "compliant",
+            Campaign._meta.get_field("target_employers_compliant").verbose_name,
+            campaign.target_employers_compliant,
+            totals["compliant"],
+        ),
+        _target(
+            "non_asn",
+            Campaign._meta.get_field("target_non_asn_enrolled").verbose_name,
+            campaign.target_non_asn_enrolled,
+            totals["non_asn"],
+        ),
+    ]
+    branches = []
+    for pk, name in sorted(branch_names.items(), key=lambda item: item[1]):
+        values = per_branch.get(pk, {"participants": 0, "compliant": 0, "non_asn": 0})
+        branches.append(
+            {
+                "name": name,
+                "visits": values.get("visits", 0),
+                "enrolled": values.get("enrolled", 0),
+                "targets": [
+                    _target(target["key"], target["label"], target["target"], values[target["key"]])
+                    for target in targets
+                ],
+            }
+        )
+    return {"targets": targets, "branches": branches, "totals": totals}
+
+
+def _target(key: str, label, target: int, achieved: int) -> dict[str, Any]:
+    percent = min(100, round(100 * achieved / target)) if target else None
+    return {"key": key, "label": label, "target": target, "achieved": achieved, "percent": percent}
+
+
+def campaign_activities(*, campaign: Campaign, limit: int = 30) -> list[dict[str, Any]]:
+    """The latest visits and compliance changes in the campaign's period and area."""
+    regencies = campaign_regency_codes(campaign=campaign)
+    start, end = campaign.starts_on, campaign.ends_on
+    visits = (
+        Visit.objects.filter(visited_on__range=(start, end), employer__regency__in=regencies)
+        .select_related("employer", "branch")
+        .order_by("-visited_on", "-id")[:limit]
+    )
+    changes = (
+        ComplianceStatusChange.objects.filter(
+            changed_at__date__range=(start, end), employer__regency__in=regencies
+        )
+        .exclude(from_status="")
+        .select_related("employer")
+        .order_by("-changed_at", "-id")[:limit]
+    )
+    items = [
+        {"on": visit.visited_on, "kind": "visit", "employer": visit.employer, "object": visit}
+        for visit in visits
+    ] + [
+        {
+            "on": timezone.localdate(change.changed_at),
+            "kind": "status",
+            "employer": change.employer,
+            "object": change,
+        }
+        for change in changes
+    ]
+    items.sort(key=lambda item: item["on"], reverse=True)
+    return items[:limit]
+
+
+def campaigns_active_for(*, user, today: dt.date | None = None) -> QuerySet[Campaign]:
+    today = today or timezone.localdate()
+    return campaign_list(user=user).filter(starts_on__lte=today, ends_on__gte=today)

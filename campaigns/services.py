@@ -1,0 +1,284 @@
+"""Writes of field work: visits, escalation cases and their transitions, campaigns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import scoping
+from accounts.models import Role
+from agencies.models import AgencyKind, PartnerAgency
+from employers.models import Employer
+from employers.services import employer_status_change
+
+from .models import (
+    Campaign,
+    CaseKind,
+    CaseState,
+    CaseTransition,
+    EscalationCase,
+    Visit,
+    VisitOutcome,
+)
+
+OPEN_STATES = (CaseState.DRAFT, CaseState.SENT, CaseState.IN_PROGRESS)
+FINAL_STATES = (CaseState.RESOLVED, CaseState.CLOSED)
+
+# draft -> sent -> in_progress -> resolved/closed; an open case may be closed at any time.
+ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    CaseState.DRAFT: (CaseState.SENT, CaseState.CLOSED),
+    CaseState.SENT: (CaseState.IN_PROGRESS, CaseState.CLOSED),
+    CaseState.IN_PROGRESS: (CaseState.RESOLVED, CaseState.CLOSED),
+    CaseState.RESOLVED: (),
+    CaseState.CLOSED: (),
+}
+
+# Referral to labour inspectors goes to Kemenaker/Disnaker, an SKK to the prosecutor's office.
+AGENCY_KIND_FOR_CASE = {
+    CaseKind.INSPECTION: AgencyKind.DISNAKER,
+    CaseKind.SKK: AgencyKind.KEJAKSAAN,
+}
+
+
+def _actor(user):
+    return user if getattr(user, "pk", None) else None
+
+
+@transaction.atomic
+def visit_log(
+    *,
+    employer: Employer,
+    officer,
+    visited_on: dt.date,
+    purpose: str,
+    outcome: str,
+    finding: str = "",
+    workers_enrolled: int = 0,
+    promised_by: dt.date | None = None,
+    follow_up_on: dt.date | None = None,
+    notes: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    new_status: str = "",
+    status_reason: str = "",
+) -> Visit:
+    """Record a visit; optionally the employer's new compliance status, in the same transaction."""
+    if not scoping.can_edit_employer(officer, employer):
+        raise PermissionDenied(_("Anda tidak berwenang mencatat kunjungan ke pemberi kerja ini."))
+    branch_id = employer.branch_id or getattr(officer, "branch_id", None)
+    if branch_id is None:
+        raise ValidationError({"employer": _("Pemberi kerja belum memiliki kantor cabang.")})
+    if outcome != VisitOutcome.ENROLLED:
+        workers_enrolled = 0
+    if outcome == VisitOutcome.PROMISED and promised_by is None:
+        raise ValidationError({"promised_by": _("Isi tanggal janji mendaftar.")})
+    if outcome == VisitOutcome.ENROLLED and not workers_enrolled:
+        raise ValidationError({"workers_enrolled": _("Isi jumlah pekerja yang didaftarkan.")})
+    if follow_up_on is not None and follow_up_on < visited_on:
+        raise ValidationError(
+            {"follow_up_on": _("Tanggal tindak lanjut tidak boleh sebelum tanggal kunjungan.")}
+        )
+    if visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": _("Tanggal kunjungan tidak boleh di masa depan.")})
+    visit = Visit(
+        employer=employer,
+        branch_id=branch_id,
+        officer=officer,
+        visited_on=visited_on,
+        purpose=purpose,
+        outcome=outcome,
+        finding=finding,
+        workers_enrolled=workers_enrolled or 0,
+        promised_by=promised_by if outcome == VisitOutcome.PROMISED else None,
+        follow_up_on=follow_up_on,
+        notes=notes,
+        latitude=latitude,
+        longitude=longitude,
+    )
+    visit.full_clean()
+    visit.save()
+    if new_status and new_status != employer.compliance_status:
+        employer_status_change(
+            employer=employer, to_status=new_status, reason=status_reason, user=officer, visit=visit
+        )
+    return visit
+
+
+@transaction.atomic
+def visit_follow_up_done(*, visit: Visit, user) -> Visit:
+    if not scoping.visits_visible_to(Visit.objects.filter(pk=visit.pk), user).exists() or (
+        _role_of(user) not in (Role.ADMIN, Role.BRANCH, Role.REGIONAL)
+    ):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah kunjungan ini."))
+    visit.follow_up_done = True
+    visit.save(update_fields=["follow_up_done"])
+    return visit
+
+
+def _role_of(user) -> str | None:
+    if getattr(user, "is_superuser", False):
+        return Role.ADMIN
+    return getattr(user, "role", None)
+
+
+@transaction.atomic
+def case_open(
+    *,
+    employer: Employer,
+    agency: PartnerAgency,
+    kind: str,
+    summary: str,
+    user,
+    send: bool = False,
+    letter_number: str = "",
+    note: str = "",
+) -> EscalationCase:
+    """Open a case as a draft (and send it at once when `send`)."""
+    if not scoping.can_edit_employer(user, employer):
+        raise PermissionDenied(_("Anda tidak berwenang membuka kasus untuk pemberi kerja ini."))
+    if kind not in CaseKind.values:
+        raise ValidationError({"kind": _("Jenis kasus tidak dikenal.")})
+    if agency.kind != AGENCY_KIND_FOR_CASE[kind]:
+        raise ValidationError(
+            {
+                "agency": _("%(kind)s harus ditujukan ke instansi %(agency_kind)s.")
+                % {
+                    "kind": CaseKind(kind).label,
+                    "agency_kind": AgencyKind(AGENCY_KIND_FOR_CASE[kind]).label,
+                }
+            }
+        )
+    if not agency.is_active:
+        raise ValidationError({"agency": _("Instansi tidak aktif.")})
+    if not summary.strip():
+        raise ValidationError({"summary": _("Ringkasan pelanggaran wajib diisi.")})
+    if employer.branch_id is None:
+        raise ValidationError({"employer": _("Pemberi kerja belum memiliki kantor cabang.")})
+    now = timezone.now()
+    case = EscalationCase.objects.create(
+        employer=employer,
+        branch_id=employer.branch_id,
+        agency=agency,
+        kind=kind,
+        state=CaseState.DRAFT,
+        summary=summary.strip(),
+        state_changed_at=now,
+        created_by=user,
+    )
+    CaseTransition.objects.create(
+        case=case, from_state="", to_state=CaseState.DRAFT, at=now, by=_actor(user)
+    )
+    if send:
+        case_transition(
+            case=case, to_state=CaseState.SENT, user=user, letter_number=letter_number, note=note
+        )
+    return case
+
+
+def case_allowed_transitions(*, case: EscalationCase, user) -> tuple[str, ...]:
+    """Next states this user may move the case to."""
+    allowed = ALLOWED_TRANSITIONS[case.state]
+    role = _role_of(user)
+    if role == Role.AGENCY:
+        # The receiving agency works the case; sending it is the branch's act.
+        if getattr(user, "agency_id", None) != case.agency_id:
+            return ()
+        return tuple(state for state in allowed if state != CaseState.SENT)
+    if role == Role.MANAGEMENT:
+        return ()
+    if role in (Role.ADMIN, Role.BRANCH, Role.REGIONAL):
+        if not scoping.cases_visible_to(EscalationCase.objects.filter(pk=case.pk), user).exists():
+            return ()
+        return allowed
+    return ()
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    case: EscalationCase,
+    to_state: str,
+    user,
+    letter_number: str = "",
+    note: str = "",
+    api_key=None,
+) -> CaseTransition:
+    locked = EscalationCase.objects.select_for_update().get(pk=case.pk)
+    if to_state not in CaseState.values:
+        raise ValidationError({"state": _("Status kasus tidak dikenal.")})
+    if to_state not in ALLOWED_TRANSITIONS[locked.state]:
+        raise ValidationError(
+            {
+                "state": _("Kasus berstatus %(from)s tidak dapat diubah menjadi %(to)s.")
+                % {"from": CaseState(locked.state).label, "to": CaseState(to_state).label}
+            }
+        )
+    if to_state not in case_allowed_transitions(case=locked, user=user):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah status kasus ini."))
+    now = timezone.now()
+    transition = CaseTransition.objects.create(
+        case=locked,
+        from_state=locked.state,
+        to_state=to_state,
+        at=now,
+        by=_actor(user),
+        by_api_key=api_key,
+        letter_number=letter_number.strip(),
+        note=note.strip(),
+    )
+    locked.state = to_state
+    locked.state_changed_at = now
+    locked.save(update_fields=["state", "state_changed_at"])
+    case.state, case.state_changed_at = to_state, now
+    return transition
+
+
+def can_manage_campaigns(user) -> bool:
+    return _role_of(user) in (Role.ADMIN, Role.MANAGEMENT, Role.REGIONAL)
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    user,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    branches: Iterable = (),
+    regencies: Iterable = (),
+    provinces: Iterable = (),
+    agencies: Iterable = (),
+    target_new_participants: int = 0,
+    target_employers_compliant: int = 0,
+    target_non_asn_enrolled: int = 0,
+) -> Campaign:
+    if not can_manage_campaigns(user):
+        raise PermissionDenied(
+            _("Hanya admin, manajemen atau kantor wilayah yang dapat membuat kampanye.")
+        )
+    branches = list(branches)
+    if _role_of(user) == Role.REGIONAL and any(
+        branch.regional_office_id != user.regional_office_id for branch in branches
+    ):
+        raise PermissionDenied(_("Kantor wilayah hanya dapat memilih cabangnya sendiri."))
+    campaign = Campaign(
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        target_new_participants=target_new_participants,
+        target_employers_compliant=target_employers_compliant,
+        target_non_asn_enrolled=target_non_asn_enrolled,
+    )
+    campaign.full_clean()
+    campaign.save()
+    campaign.branches.set(branches)
+    campaign.regencies.set(list(regencies))
+    campaign.provinces.set(list(provinces))
+    campaign.agencies.set(list(agencies))
+    return campaign

@@ -1,0 +1,249 @@
+"""Field work pages: visit log, follow-ups, escalation cases and campaigns."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import scoping
+from core.forms import add_service_errors
+from employers.selectors import employer_get, employer_search
+
+from . import selectors, services
+from .forms import CampaignForm, CaseOpenForm, CaseTransitionForm, VisitForm
+from .models import CaseKind, CaseState, Visit
+
+PAGE_SIZE = 25
+
+
+# --- Visits -----------------------------------------------------------------------------------
+
+
+@login_required
+def visit_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.visit_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "campaigns/visit_list.html", {"page": page})
+
+
+@login_required
+def visit_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    employer = None
+    if request.GET.get("employer", "").isdigit():
+        employer = employer_get(user=request.user, pk=int(request.GET["employer"]))
+        if employer is not None:
+            initial["employer"] = employer.pk
+    form = VisitForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST":
+        employer = None
+        if form.is_valid():
+            data = form.cleaned_data
+            employer = data["employer"]
+            try:
+                services.visit_log(
+                    employer=employer,
+                    officer=request.user,
+                    visited_on=data["visited_on"],
+                    purpose=data["purpose"],
+                    outcome=data["outcome"],
+                    finding=data["finding"],
+                    workers_enrolled=data["workers_enrolled"] or 0,
+                    promised_by=data["promised_by"],
+                    follow_up_on=data["follow_up_on"],
+                    notes=data["notes"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    new_status=data["new_status"],
+                    status_reason=data["status_reason"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PermissionDenied:
+                form.add_error(
+                    "employer", _("Anda tidak berwenang mencatat kunjungan ke pemberi kerja ini.")
+                )
+            else:
+                messages.success(request, _("Kunjungan ke %(name)s dicatat.") % {"name": employer})
+                return redirect("employers:detail", pk=employer.pk)
+        elif form.cleaned_data.get("employer"):
+            employer = form.cleaned_data["employer"]
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "campaigns/visit_form.html",
+        {"form": form, "employer": employer},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def visit_employer_search(request: HttpRequest) -> HttpResponse:
+    """htmx: employers matching what has been typed so far."""
+    text = request.GET.get("q", "")
+    return render(
+        request,
+        "campaigns/_employer_search_results.html",
+        {"employers": employer_search(user=request.user, text=text), "text": text.strip()},
+    )
+
+
+@login_required
+@require_POST
+def visit_follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = scoping.visits_visible_to(Visit.objects.all(), request.user).filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    services.visit_follow_up_done(visit=visit, user=request.user)
+    if request.htmx:
+        return HttpResponse("")
+    messages.success(request, _("Tindak lanjut ditandai selesai."))
+    return redirect("home")
+
+
+# --- Cases ------------------------------------------------------------------------------------
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = selectors.case_list(user=request.user)
+    state = request.GET.get("state", "")
+    if state in CaseState.values:
+        cases = cases.filter(state=state)
+    kind = request.GET.get("kind", "")
+    if kind in CaseKind.values:
+        cases = cases.filter(kind=kind)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "campaigns/case_list.html",
+        {
+            "page": page,
+            "state": state,
+            "kind": kind,
+            "states": CaseState.choices,
+            "kinds": CaseKind.choices,
+            "summary": selectors.case_state_summary(user=request.user),
+        },
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    if case is None:
+        raise Http404
+    allowed = services.case_allowed_transitions(case=case, user=request.user)
+    form = CaseTransitionForm(request.POST or None, allowed=allowed)
+    status = 200
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.case_transition(
+                    case=case,
+                    to_state=form.cleaned_data["to_state"],
+                    user=request.user,
+                    letter_number=form.cleaned_data["letter_number"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Status kasus diperbarui."))
+                return redirect("cases:detail", pk=case.pk)
+        status = 400
+    transitions = selectors.case_transitions(case=case)
+    return render(
+        request,
+        "campaigns/case_detail.html",
+        {
+            "case": case,
+            "form": form,
+            "allowed": allowed,
+            "transitions": transitions,
+            "durations": selectors.case_state_durations(transitions=transitions),
+        },
+        status=status,
+    )
+
+
+@login_required
+def case_open(request: HttpRequest, employer_pk: int) -> HttpResponse:
+    employer = employer_get(user=request.user, pk=employer_pk)
+    if employer is None:
+        raise Http404
+    if not scoping.can_edit_employer(request.user, employer):
+        raise PermissionDenied
+    form = CaseOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(employer=employer, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Kasus dibuat."))
+            return redirect("cases:detail", pk=case.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, "campaigns/case_form.html", {"form": form, "employer": employer}, status=status
+    )
+
+
+# --- Campaigns --------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {
+            "campaigns": selectors.campaign_list(user=request.user)[:200],
+            "can_create": services.can_manage_campaigns(request.user),
+        },
+    )
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    if campaign is None:
+        raise Http404
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "progress": selectors.campaign_progress(campaign=campaign),
+            "activities": selectors.campaign_activities(campaign=campaign),
+            "branches": list(campaign.branches.all()),
+            "agencies": list(campaign.agencies.all()),
+        },
+    )
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    if not services.can_manage_campaigns(request.user):
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Kampanye dibuat."))
+            return redirect("campaigns:detail", pk=campaign.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "campaigns/campaign_form.html", {"form": form}, status=status)

@@ -1,0 +1,87 @@
+"""Filters of the employer list page (and its exports)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from campaigns.models import Visit
+from regions.models import District, Regency
+
+from .models import ComplianceStatus, Employer, Sector, SizeClass
+
+NO_VISIT_DAYS = 90
+
+SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "status": ("compliance_status", "name", "id"),
+    "-registered": ("-registered_workers", "id"),
+    "-reported": ("-reported_workers", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
+
+
+class EmployerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Cari nama/NPP"))
+    compliance_status = django_filters.MultipleChoiceFilter(
+        choices=ComplianceStatus.choices, label=_("Status kepatuhan")
+    )
+    regency = django_filters.ModelChoiceFilter(queryset=Regency.objects.none(), label=_("Kab/kota"))
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.none(), label=_("Kecamatan")
+    )
+    sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("Sektor"))
+    size_class = django_filters.ChoiceFilter(choices=SizeClass.choices, label=_("Skala"))
+    no_recent_visit = django_filters.BooleanFilter(
+        method="filter_no_recent_visit",
+        label=_("Tanpa kunjungan 90 hari"),
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+    sort = django_filters.ChoiceFilter(
+        method="filter_sort",
+        label=_("Urutkan"),
+        empty_label=None,
+        choices=[
+            ("name", _("Nama A-Z")),
+            ("-name", _("Nama Z-A")),
+            ("status", _("Status kepatuhan")),
+            ("-registered", _("Pekerja terdaftar terbanyak")),
+            ("-reported", _("Pekerja dilaporkan terbanyak")),
+            ("-updated", _("Terakhir diubah")),
+        ],
+    )
+
+    class Meta:
+        model = Employer
+        fields = ["q", "compliance_status", "regency", "district", "sector", "size_class"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = scoping.regency_codes_in_scope(user)
+        regencies = Regency.objects.all()
+        if codes is not None:
+            regencies = regencies.filter(code__in=codes)
+        self.filters["regency"].queryset = regencies
+        self.filters["district"].queryset = District.objects.filter(regency__in=regencies)
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(npp__iexact=value))
+
+    def filter_no_recent_visit(self, queryset, name, value):
+        if value is None:
+            return queryset
+        since = timezone.localdate() - dt.timedelta(days=NO_VISIT_DAYS)
+        recent = Exists(Visit.objects.filter(employer=OuterRef("pk"), visited_on__gte=since))
+        return queryset.filter(~recent if value else recent)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["name"]))

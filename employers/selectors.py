@@ -1,0 +1,72 @@
+"""Reads for the employer pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+
+from accounts import scoping
+from campaigns.models import Visit
+from participants.models import EnrollmentLead, Participant, ParticipantStatus
+
+from .models import Employer
+
+
+def employer_list(*, user) -> QuerySet[Employer]:
+    """Employers the user may see, with their last visit date (computed for the shown page only)."""
+    last_visit = (
+        Visit.objects.filter(employer=OuterRef("pk"))
+        .order_by("-visited_on")
+        .values("visited_on")[:1]
+    )
+    return (
+        scoping.employers_visible_to(Employer.objects.all(), user)
+        .select_related("regency", "district", "branch")
+        .annotate(last_visited_on=Subquery(last_visit))
+        .order_by("name", "id")
+    )
+
+
+def employer_get(*, user, pk: int) -> Employer | None:
+    return (
+        scoping.employers_visible_to(Employer.objects.all(), user)
+        .select_related("regency", "district", "branch")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def employer_detail(*, user, employer: Employer) -> dict[str, Any]:
+    participants = Participant.objects.filter(employer=employer)
+    return {
+        "status_changes": employer.status_changes.select_related("changed_by")[:50],
+        "visits": scoping.visits_visible_to(employer.visits.all(), user).select_related("officer")[
+            :50
+        ],
+        "open_cases": scoping.cases_visible_to(employer.cases.all(), user)
+        .exclude(state__in=["resolved", "closed"])
+        .select_related("agency"),
+        "closed_cases": scoping.cases_visible_to(employer.cases.all(), user)
+        .filter(state__in=["resolved", "closed"])
+        .select_related("agency")[:20],
+        "leads": scoping.leads_visible_to(
+            EnrollmentLead.objects.filter(employer=employer), user
+        ).select_related("agency")[:50],
+        "participant_count": participants.count(),
+        "active_participant_count": participants.filter(status=ParticipantStatus.ACTIVE).count(),
+        "last_visited_on": employer.visits.aggregate(last=Max("visited_on"))["last"],
+    }
+
+
+def employer_search(*, user, text: str, limit: int = 10) -> QuerySet[Employer]:
+    """Search-as-you-type for the visit form: only employers the user may log visits for."""
+    queryset = scoping.employers_visible_to(Employer.objects.all(), user)
+    text = text.strip()
+    if len(text) < 2:
+        return queryset.none()
+    return (
+        queryset.filter(Q(name__icontains=text) | Q(npp__iexact=text))
+        .select_related("regency")
+        .order_by("name", "id")[:limit]
+    )

@@ -1,0 +1,141 @@
+"""Employer pages: list with filters and exports, detail, create/edit, compliance status change."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import scoping
+from accounts.models import Role
+from core.forms import add_service_errors
+
+from . import exports, selectors, services
+from .filters import EmployerFilter
+from .forms import EmployerForm, StatusChangeForm
+
+PAGE_SIZE = 25
+
+
+@login_required
+def employer_list(request: HttpRequest) -> HttpResponse:
+    employer_filter = EmployerFilter(
+        request.GET or None, queryset=selectors.employer_list(user=request.user), user=request.user
+    )
+    queryset = employer_filter.qs
+    export = request.GET.get("export")
+    if export == "csv":
+        return exports.employers_csv(queryset)
+    if export == "xlsx":
+        return exports.employers_xlsx(queryset)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return render(
+        request,
+        "employers/employer_list.html",
+        {
+            "filter": employer_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": _can_create(request.user),
+        },
+    )
+
+
+def _can_create(user) -> bool:
+    return user.is_superuser or user.role in (Role.ADMIN, Role.REGIONAL, Role.BRANCH)
+
+
+def _employer_or_404(request: HttpRequest, pk: int):
+    employer = selectors.employer_get(user=request.user, pk=pk)
+    if employer is None:
+        raise Http404
+    return employer
+
+
+@login_required
+def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = _employer_or_404(request, pk)
+    can_edit = scoping.can_edit_employer(request.user, employer)
+    context = {
+        "employer": employer,
+        "can_edit": can_edit,
+        "status_form": StatusChangeForm(initial={"to_status": employer.compliance_status}),
+        **selectors.employer_detail(user=request.user, employer=employer),
+    }
+    return render(request, "employers/employer_detail.html", context)
+
+
+@login_required
+def employer_create(request: HttpRequest) -> HttpResponse:
+    if not _can_create(request.user):
+        raise PermissionDenied
+    form = EmployerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        status = fields.pop("compliance_status")
+        if "branch" not in form.fields:
+            fields["branch"] = request.user.branch
+        try:
+            employer = services.employer_create(
+                user=request.user, compliance_status=status, **fields
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Pemberi kerja disimpan."))
+            return redirect("employers:detail", pk=employer.pk)
+    return render(request, "employers/employer_form.html", {"form": form, "employer": None})
+
+
+@login_required
+def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = _employer_or_404(request, pk)
+    if not scoping.can_edit_employer(request.user, employer):
+        raise PermissionDenied
+    form = EmployerForm(request.POST or None, instance=employer, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employer_update(employer=employer, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Perubahan disimpan."))
+            return redirect("employers:detail", pk=employer.pk)
+    return render(request, "employers/employer_form.html", {"form": form, "employer": employer})
+
+
+@login_required
+@require_POST
+def employer_status_change(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = _employer_or_404(request, pk)
+    if not scoping.can_edit_employer(request.user, employer):
+        raise PermissionDenied
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.employer_status_change(
+                employer=employer,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Status kepatuhan diubah."))
+            return redirect("employers:detail", pk=employer.pk)
+    context = {
+        "employer": employer,
+        "can_edit": True,
+        "status_form": form,
+        **selectors.employer_detail(user=request.user, employer=employer),
+    }
+    return render(request, "employers/employer_detail.html", context, status=400)
