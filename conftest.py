@@ -106,3 +106,15 @@ def agency(db):
 @pytest.fixture
 def agency_user(agency):
     return UserFactory(username="pemda", role=Role.AGENCY, agency=agency)
+
+
+@pytest.fixture
+def disnaker(db):
+    from agencies.models import AgencyKind
+
+    return PartnerAgencyFactory(name="Disnaker Kota Serang (uji)", kind=AgencyKind.DISNAKER)
+
+
+@pytest.fixture
+def disnaker_user(disnaker):
+    return UserFactory(username="disnaker", role=Role.AGENCY, agency=disnaker)

@@ -64,16 +64,12 @@ class VisitForm(BootstrapFormMixin, forms.Form):
     )
     latitude = forms.DecimalField(
         required=False,
-        max_digits=9,
-        decimal_places=6,
         min_value=-90,
         max_value=90,
         widget=forms.HiddenInput,
     )
     longitude = forms.DecimalField(
         required=False,
-        max_digits=9,
-        decimal_places=6,
         min_value=-180,
         max_value=180,
         widget=forms.HiddenInput,

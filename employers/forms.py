@@ -79,6 +79,9 @@ class EmployerForm(BootstrapFormMixin, forms.ModelForm):
             raise forms.ValidationError(
                 _("NPP hanya boleh berisi huruf, angka, titik, garis miring atau tanda hubung.")
             )
+        # Checked here so the error sits on the field (the database constraint stays the guard).
+        if Employer.objects.filter(npp=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("NPP ini sudah dipakai pemberi kerja lain."))
         return value
 
     def clean_nib(self):
