@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
@@ -76,10 +77,12 @@ class EmployerDetailApi(APIView):
                 )
             return attrs
 
+    @extend_schema(responses=EmployerOutputSerializer)
     def get(self, request, pk: int):
         employer = selectors.employer_get(user=request.user, pk=pk)
         return Response(EmployerOutputSerializer(employer).data)
 
+    @extend_schema(request=InputSerializer, responses=EmployerOutputSerializer)
     def patch(self, request, pk: int):
         employer = selectors.employer_get(user=request.user, pk=pk)
         serializer = self.InputSerializer(data=request.data)
