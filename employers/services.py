@@ -24,6 +24,9 @@ def employer_update(
     old_status = employer.compliance_status
     for field, value in data.items():
         setattr(employer, field, value)
+    # The audit trail names the author even when the request was authenticated by DRF, which the
+    # history middleware does not see.
+    employer._history_user = user if getattr(user, "pk", None) else None
     employer.full_clean()
     employer.save()
     if employer.compliance_status != old_status:

@@ -139,3 +139,10 @@ def test_revoked_api_key_is_a_401(agency, serang_employer):
 def test_api_key_use_is_recorded(agency, agency_key):
     APIClient(HTTP_AUTHORIZATION=f"Api-Key {agency_key}").get(reverse("api-employer-list"))
     assert AgencyAPIKey.objects.get(agency=agency).last_used_at is not None
+
+
+def test_audit_history_records_who_changed_the_employer(branch_user, serang_employer):
+    client_for(branch_user).patch(detail(serang_employer), {"name": "PT Baru"}, format="json")
+    latest = serang_employer.history.first()
+    assert latest.name == "PT Baru"
+    assert latest.history_user == branch_user
