@@ -144,20 +144,16 @@ def campaigns_visible_to(queryset: QuerySet, user) -> QuerySet:
     """Campaigns that involve the user's branches or regencies; an agency sees those it is in."""
     from django.db.models import Q
 
+    from regions.models import BranchOffice, BranchRegency
+
     role = _role(user)
     if role in (Role.ADMIN, Role.MANAGEMENT):
         return queryset
     if role in (Role.REGIONAL, Role.BRANCH):
-        branches = branches_visible_to(_branch_model().objects.all(), user).values("pk")
-        return queryset.filter(
-            Q(branches__in=branches) | Q(regencies__in=regency_codes_in_scope(user))
-        ).distinct()
+        # Subqueries rather than regency_codes_in_scope(): one query for the whole page.
+        branches = branches_visible_to(BranchOffice.objects.all(), user).values("pk")
+        regencies = BranchRegency.objects.filter(branch__in=branches).values("regency")
+        return queryset.filter(Q(branches__in=branches) | Q(regencies__in=regencies)).distinct()
     if role == Role.AGENCY:
         return queryset.filter(agencies=user.agency_id)
     return queryset.none()
-
-
-def _branch_model():
-    from regions.models import BranchOffice
-
-    return BranchOffice

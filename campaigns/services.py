@@ -234,6 +234,8 @@ def case_transition(
     )
     locked.state = to_state
     locked.state_changed_at = now
+    # DRF puts the API key principal on the request; the history must not take it for a user.
+    locked._history_user = _actor(user)
     locked.save(update_fields=["state", "state_changed_at"])
     case.state, case.state_changed_at = to_state, now
     return transition

@@ -38,8 +38,11 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     employer = None
     if request.GET.get("employer", "").isdigit():
-        employer = employer_get(user=request.user, pk=int(request.GET["employer"]))
-        if employer is not None:
+        try:
+            employer = employer_get(user=request.user, pk=int(request.GET["employer"]))
+        except Http404:
+            employer = None
+        else:
             initial["employer"] = employer.pk
     form = VisitForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST":
@@ -180,8 +183,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def case_open(request: HttpRequest, employer_pk: int) -> HttpResponse:
     employer = employer_get(user=request.user, pk=employer_pk)
-    if employer is None:
-        raise Http404
     if not scoping.can_edit_employer(request.user, employer):
         raise PermissionDenied
     form = CaseOpenForm(request.POST or None)

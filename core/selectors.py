@@ -12,6 +12,7 @@ from employers.models import Employer
 from participants.models import EnrollmentLead, LeadStatus, Participant, ParticipantStatus
 
 HOME_CAMPAIGNS = 3
+HOME_LEADS = 10
 
 
 def home_summary(*, user) -> dict[str, Any]:
@@ -43,11 +44,13 @@ def branch_day(*, user) -> dict[str, Any]:
         EnrollmentLead.objects.filter(status=LeadStatus.NEW), user
     ).select_related("agency", "work_regency")
     campaigns = list(campaigns_active_for(user=user, today=today)[:HOME_CAMPAIGNS])
+    # One query for both the list and its "10+" badge, instead of a COUNT over all new leads.
+    new_leads = list(leads[: HOME_LEADS + 1])
     return {
         "today": today,
         "follow_ups": list(visit_follow_ups_due(user=user, today=today)[:20]),
-        "new_lead_count": leads.count(),
-        "new_leads": leads[:10],
+        "new_leads": new_leads[:HOME_LEADS],
+        "more_new_leads": len(new_leads) > HOME_LEADS,
         "campaigns": [
             {"campaign": campaign, "progress": campaign_progress(campaign=campaign)}
             for campaign in campaigns

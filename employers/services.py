@@ -1,4 +1,7 @@
-"""Writes on employers: create, edit, and change of compliance status (always with its history)."""
+"""Writes for employers: create, edit, and change of compliance status (always with its history).
+
+Each function is one transaction.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +16,7 @@ from accounts import scoping
 
 from .models import ComplianceStatus, ComplianceStatusChange, Employer
 
-# Compliance status moves only through employer_status_change, so its history is never skipped.
-EDITABLE_FIELDS = (
+CREATE_FIELDS = (
     "name",
     "npp",
     "nib",
@@ -37,16 +39,15 @@ def _actor(user):
 
 @transaction.atomic
 def employer_create(*, user, compliance_status: str, **fields: Any) -> Employer:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
+    unknown = set(fields) - set(CREATE_FIELDS)
     if unknown:
         raise TypeError(f"unknown employer fields: {sorted(unknown)}")
     if fields.get("npp") == "":
         fields["npp"] = None
     employer = Employer(compliance_status=compliance_status, **fields)
-    if not scoping.can_edit_employer(user, employer) and not (
-        employer.branch_id is None and scoping.sees_everything(user)
-    ):
+    if not scoping.can_edit_employer(user, employer):
         raise PermissionDenied(_("Anda tidak berwenang menambah pemberi kerja untuk cabang ini."))
+    employer._history_user = _actor(user)
     employer.full_clean()
     employer.save()
     ComplianceStatusChange.objects.create(
@@ -61,20 +62,35 @@ def employer_create(*, user, compliance_status: str, **fields: Any) -> Employer:
 
 
 @transaction.atomic
-def employer_update(*, employer: Employer, user, **fields: Any) -> Employer:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown or protected employer fields: {sorted(unknown)}")
+def employer_update(
+    *, employer: Employer, user, data: dict[str, Any], reason: str = ""
+) -> Employer:
+    """Update an employer's fields; a compliance status change is recorded with its reason."""
     if not scoping.can_edit_employer(user, employer):
-        raise PermissionDenied(_("Anda tidak berwenang mengubah pemberi kerja ini."))
-    if fields.get("npp") == "":
-        fields["npp"] = None
-    for name, value in fields.items():
-        setattr(employer, name, value)
+        raise PermissionDenied
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    old_status = employer.compliance_status
+    if data.get("npp") == "":
+        data = {**data, "npp": None}
+    for field, value in data.items():
+        setattr(employer, field, value)
     if not scoping.can_edit_employer(user, employer):
-        raise PermissionDenied(_("Pemberi kerja tidak dapat dipindahkan ke cabang lain."))
+        # Staff may not hand an employer over to a branch outside their own scope.
+        raise PermissionDenied
+    # The audit trail names the author even when the request was authenticated by DRF, which the
+    # history middleware does not see.
+    employer._history_user = _actor(user)
     employer.full_clean()
     employer.save()
+    if employer.compliance_status != old_status:
+        ComplianceStatusChange.objects.create(
+            employer=employer,
+            from_status=old_status,
+            to_status=employer.compliance_status,
+            changed_at=timezone.now(),
+            changed_by=_actor(user),
+            reason=reason,
+        )
     return employer
 
 
@@ -82,6 +98,7 @@ def employer_update(*, employer: Employer, user, **fields: Any) -> Employer:
 def employer_status_change(
     *, employer: Employer, to_status: str, reason: str, user, visit=None
 ) -> ComplianceStatusChange:
+    """Change the compliance status with a reason (and the visit that found it, if any)."""
     if to_status not in ComplianceStatus.values:
         raise ValidationError({"to_status": _("Status kepatuhan tidak dikenal.")})
     if not reason.strip():
@@ -102,6 +119,7 @@ def employer_status_change(
         visit=visit,
     )
     locked.compliance_status = to_status
+    locked._history_user = _actor(user)
     locked.save(update_fields=["compliance_status", "updated_at"])
     employer.compliance_status = to_status
     return change

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,7 +25,7 @@ PAGE_SIZE = 25
 @login_required
 def employer_list(request: HttpRequest) -> HttpResponse:
     employer_filter = EmployerFilter(
-        request.GET or None, queryset=selectors.employer_list(user=request.user), user=request.user
+        request.GET or None, queryset=selectors.employer_table(user=request.user), user=request.user
     )
     queryset = employer_filter.qs
     export = request.GET.get("export")
@@ -54,10 +54,7 @@ def _can_create(user) -> bool:
 
 
 def _employer_or_404(request: HttpRequest, pk: int):
-    employer = selectors.employer_get(user=request.user, pk=pk)
-    if employer is None:
-        raise Http404
-    return employer
+    return selectors.employer_get(user=request.user, pk=pk)
 
 
 @login_required
@@ -103,7 +100,7 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EmployerForm(request.POST or None, instance=employer, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.employer_update(employer=employer, user=request.user, **form.cleaned_data)
+            services.employer_update(employer=employer, user=request.user, data=form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -14,7 +14,9 @@ from employers.tests.factories import EmployerFactory
 
 @pytest.fixture
 def employer(branch_serang):
-    return EmployerFactory(name="PT Bandel", branch=branch_serang, compliance_status="not_registered")
+    return EmployerFactory(
+        name="PT Bandel", branch=branch_serang, compliance_status="not_registered"
+    )
 
 
 @pytest.fixture
@@ -29,7 +31,11 @@ def kejari(db):
 
 def test_case_open_starts_as_a_draft_with_its_first_transition(employer, disnaker, branch_user):
     case = case_open(
-        employer=employer, agency=disnaker, kind="inspection", summary="Tidak daftar", user=branch_user
+        employer=employer,
+        agency=disnaker,
+        kind="inspection",
+        summary="Tidak daftar",
+        user=branch_user,
     )
     assert case.state == "draft"
     assert list(case.transitions.values_list("to_state", "by")) == [("draft", branch_user.pk)]
@@ -101,7 +107,9 @@ def test_an_agency_cannot_send_a_draft(employer, disnaker, branch_user, disnaker
 def test_time_in_each_state_is_computed_from_the_transitions(sent_case):
     transitions = case_transitions(case=sent_case)
     now = transitions[-1].at + (transitions[-1].at - transitions[0].at) * 2
-    durations = {d.state: round(d.days, 2) for d in case_state_durations(transitions=transitions, now=now)}
+    durations = {
+        d.state: round(d.days, 2) for d in case_state_durations(transitions=transitions, now=now)
+    }
     assert durations == {"draft": 1.0, "sent": 2.0}
 
 
@@ -143,7 +151,11 @@ def test_case_page_lets_the_agency_move_the_case_on(
     response = client.post(url, {"to_state": "in_progress", "letter_number": "800/1/2026"})
     assert response.status_code == 302
     last = CaseTransition.objects.filter(case=sent_case).last()
-    assert (last.to_state, last.by, last.letter_number) == ("in_progress", disnaker_user, "800/1/2026")
+    assert (last.to_state, last.by, last.letter_number) == (
+        "in_progress",
+        disnaker_user,
+        "800/1/2026",
+    )
 
 
 def test_case_page_of_another_branch_is_not_found(client, sent_case, other_branch_user):
@@ -224,16 +236,23 @@ def test_api_patch_with_an_illegal_transition_is_a_400_naming_the_field(disnaker
 
 
 def test_api_patch_with_an_unknown_state_is_a_400(disnaker_api, sent_case):
-    response = disnaker_api.patch(f"/api/v1/cases/{sent_case.pk}/", {"state": "done"}, format="json")
+    response = disnaker_api.patch(
+        f"/api/v1/cases/{sent_case.pk}/", {"state": "done"}, format="json"
+    )
     assert response.status_code == 400
 
 
 def test_api_hides_another_agencys_case(disnaker_api, employer, kejari, branch_user):
-    case = EscalationCaseFactory(employer=employer, agency=kejari, created_by=branch_user, kind="skk")
+    case = EscalationCaseFactory(
+        employer=employer, agency=kejari, created_by=branch_user, kind="skk"
+    )
     assert disnaker_api.get(f"/api/v1/cases/{case.pk}/").status_code == 404
-    assert disnaker_api.patch(
-        f"/api/v1/cases/{case.pk}/", {"state": "closed"}, format="json"
-    ).status_code == 404
+    assert (
+        disnaker_api.patch(
+            f"/api/v1/cases/{case.pk}/", {"state": "closed"}, format="json"
+        ).status_code
+        == 404
+    )
 
 
 def test_api_detail_shows_transitions_and_time_in_state(disnaker_api, sent_case):

@@ -140,7 +140,12 @@ def test_visit_form_page_runs_a_bounded_number_of_queries(
 
 
 def test_visit_list_shows_only_the_branchs_visits(
-    client, employer, branch_user, other_branch_user, branch_tangerang, django_assert_max_num_queries
+    client,
+    employer,
+    branch_user,
+    other_branch_user,
+    branch_tangerang,
+    django_assert_max_num_queries,
 ):
     VisitFactory(employer=employer, officer=branch_user)
     VisitFactory(employer=EmployerFactory(branch=branch_tangerang), officer=other_branch_user)
@@ -159,7 +164,9 @@ def test_follow_up_can_be_marked_done_by_its_branch(client, employer, branch_use
 
 
 def test_follow_up_of_another_branch_cannot_be_marked_done(client, employer, other_branch_user):
-    visit = VisitFactory(employer=employer, officer=other_branch_user, follow_up_on=timezone.localdate())
+    visit = VisitFactory(
+        employer=employer, officer=other_branch_user, follow_up_on=timezone.localdate()
+    )
     client.force_login(other_branch_user)
     response = client.post(reverse("visits:follow_up_done", args=[visit.pk]))
     visit.refresh_from_db()

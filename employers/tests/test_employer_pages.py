@@ -80,7 +80,7 @@ def test_employer_list_rejects_a_regency_outside_the_users_scope(
 def test_no_visit_in_90_days_leaves_out_recently_visited_employers(
     client, branch_user, serang_employers
 ):
-    alfa, beta, gamma = serang_employers
+    alfa, beta, _gamma = serang_employers
     today = timezone.localdate()
     VisitFactory(employer=alfa, officer=branch_user, visited_on=today - dt.timedelta(days=10))
     VisitFactory(employer=beta, officer=branch_user, visited_on=today - dt.timedelta(days=120))
@@ -185,9 +185,7 @@ def _form_data(**overrides):
 
 def test_branch_staff_create_an_employer_in_their_branch(client, branch_user, branch_serang):
     client.force_login(branch_user)
-    response = client.post(
-        reverse("employers:create"), _form_data(npwp="01.234.567.8-901.000")
-    )
+    response = client.post(reverse("employers:create"), _form_data(npwp="01.234.567.8-901.000"))
     employer = Employer.objects.get(name="PT Form")
     assert response.status_code == 302
     assert (employer.branch, employer.npwp) == (branch_serang, "012345678901000")
@@ -219,7 +217,9 @@ def test_edit_form_saves_changes_but_not_the_status(client, branch_user, branch_
     client.force_login(branch_user)
     client.post(
         reverse("employers:edit", args=[employer.pk]),
-        _form_data(name="PT Ganti Nama", compliance_status="registered", regency=employer.regency_id),
+        _form_data(
+            name="PT Ganti Nama", compliance_status="registered", regency=employer.regency_id
+        ),
     )
     employer.refresh_from_db()
     assert (employer.name, employer.compliance_status) == ("PT Ganti Nama", "pds_tk")

@@ -39,13 +39,9 @@ def test_employer_create_rejects_an_invalid_nib_and_writes_nothing(branch_user, 
     assert not ComplianceStatusChange.objects.exists()
 
 
-def test_branch_staff_cannot_create_an_employer_for_another_branch(
-    branch_user, branch_tangerang
-):
+def test_branch_staff_cannot_create_an_employer_for_another_branch(branch_user, branch_tangerang):
     with pytest.raises(PermissionDenied):
-        employer_create(
-            user=branch_user, compliance_status="pds_tk", **_fields(branch_tangerang)
-        )
+        employer_create(user=branch_user, compliance_status="pds_tk", **_fields(branch_tangerang))
 
 
 def test_employer_update_cannot_move_an_employer_to_another_branch(
@@ -53,14 +49,12 @@ def test_employer_update_cannot_move_an_employer_to_another_branch(
 ):
     employer = EmployerFactory(branch=branch_serang)
     with pytest.raises(PermissionDenied):
-        employer_update(employer=employer, user=branch_user, branch=branch_tangerang)
+        employer_update(employer=employer, user=branch_user, data={"branch": branch_tangerang})
     employer.refresh_from_db()
     assert employer.branch == branch_serang
 
 
-def test_employer_status_change_updates_the_status_and_keeps_the_reason(
-    branch_user, branch_serang
-):
+def test_employer_status_change_updates_the_status_and_keeps_the_reason(branch_user, branch_serang):
     employer = EmployerFactory(branch=branch_serang, compliance_status=ComplianceStatus.PDS_TK)
     change = employer_status_change(
         employer=employer, to_status="registered", reason="Semua TK terdaftar", user=branch_user
@@ -77,7 +71,9 @@ def test_employer_status_change_updates_the_status_and_keeps_the_reason(
 def test_employer_status_change_requires_a_reason(branch_user, branch_serang):
     employer = EmployerFactory(branch=branch_serang)
     with pytest.raises(ValidationError):
-        employer_status_change(employer=employer, to_status="registered", reason=" ", user=branch_user)
+        employer_status_change(
+            employer=employer, to_status="registered", reason=" ", user=branch_user
+        )
 
 
 def test_management_cannot_change_an_employers_status(management_user, branch_serang):
