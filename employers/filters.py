@@ -68,7 +68,23 @@ class EmployerFilter(django_filters.FilterSet):
         if codes is not None:
             regencies = regencies.filter(code__in=codes)
         self.filters["regency"].queryset = regencies
-        self.filters["district"].queryset = District.objects.filter(regency__in=regencies)
+        districts = District.objects.filter(regency__in=regencies)
+        chosen = (self.data or {}).get("regency")
+        if chosen:
+            districts = districts.filter(regency_id=chosen)
+        elif codes is None:
+            # 7,285 districts nationwide would bloat the page: pick a regency first.
+            districts = districts.none()
+        self.filters["district"].queryset = districts.order_by("name")
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            if css not in field.widget.attrs.get("class", ""):
+                field.widget.attrs["class"] = css
+        return form
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
