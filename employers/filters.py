@@ -29,8 +29,10 @@ SORTS = {
 
 class EmployerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Cari nama/NPP"))
+    # No DISTINCT: the filter is on the employer's own column (DISTINCT made PostgreSQL sort
+    # every matching row at 100,000 employers).
     compliance_status = django_filters.MultipleChoiceFilter(
-        choices=ComplianceStatus.choices, label=_("Status kepatuhan")
+        choices=ComplianceStatus.choices, label=_("Status kepatuhan"), distinct=False
     )
     regency = django_filters.ModelChoiceFilter(queryset=Regency.objects.none(), label=_("Kab/kota"))
     district = django_filters.ModelChoiceFilter(

@@ -132,6 +132,7 @@ class Employer(models.Model):
             # The employer list sorts by name within a branch (branch staff) or overall.
             models.Index(fields=["branch", "name"]),
             models.Index(fields=["name"], name="employer_name_idx"),
+            models.Index(fields=["compliance_status", "name"], name="employer_status_name_idx"),
         ]
 
     def __str__(self) -> str:

@@ -30,10 +30,11 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     queryset = employer_filter.qs
     export = request.GET.get("export")
     if export == "csv":
-        return exports.employers_csv(queryset)
+        return exports.employers_csv(selectors.employer_with_last_visit(queryset))
     if export == "xlsx":
-        return exports.employers_xlsx(queryset)
+        return exports.employers_xlsx(selectors.employer_with_last_visit(queryset))
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.employer_attach_last_visit(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
