@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv run serve demo worker beat test test-postgres lint format messages bench bench-ingest bench-coverage
+.PHONY: venv run serve demo worker beat test test-postgres lint format messages bench bench-ingest bench-coverage bench-employers
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,3 +53,8 @@ messages: venv
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: bench-ingest bench-coverage
+
+# Employer list page at 100,000 synthetic employers (PostgreSQL; rolled back afterwards).
+bench-employers: venv
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} \
+	$(PY) manage.py bench_employer_pages

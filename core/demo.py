@@ -15,7 +15,16 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from agencies.models import AgencyKind, CooperationAgreement, PartnerAgency
-from campaigns.models import Visit, VisitOutcome, VisitPurpose
+from campaigns.models import (
+    Campaign,
+    CaseKind,
+    CaseState,
+    CaseTransition,
+    EscalationCase,
+    Visit,
+    VisitOutcome,
+    VisitPurpose,
+)
 from employers.models import (
     ComplianceStatus,
     ComplianceStatusChange,
@@ -375,6 +384,62 @@ def _targets_create() -> None:
         )
 
 
+def _field_work_create(employers: list[Employer]) -> None:
+    """A synthetic campaign for the Banten branches and two escalation cases (sent and draft)."""
+    today = timezone.localdate()
+    campaign, created = Campaign.objects.get_or_create(
+        name="Kampanye contoh Banten patuh (demo)",
+        defaults={
+            "starts_on": today - dt.timedelta(days=60),
+            "ends_on": today + dt.timedelta(days=120),
+            "target_new_participants": 500,
+            "target_employers_compliant": 20,
+            "target_non_asn_enrolled": 200,
+        },
+    )
+    if created:
+        campaign.branches.set(
+            BranchOffice.objects.filter(code__in=["kc-serang-raya", "kc-tangerang"])
+        )
+        campaign.agencies.set(PartnerAgency.objects.filter(name__endswith="(demo)"))
+    if EscalationCase.objects.filter(summary__startswith="[demo]").exists():
+        return
+    officer = User.objects.filter(username="cabang.serang").first()
+    serang = [e for e in employers if officer and e.branch_id == officer.branch_id]
+    plans = [
+        (CaseKind.INSPECTION, "Disnaker Provinsi Banten (demo)", CaseState.SENT),
+        (CaseKind.SKK, "Kejaksaan Negeri Kota Serang (demo)", CaseState.DRAFT),
+    ]
+    now = timezone.now()
+    for employer, (kind, agency_name, state) in zip(serang, plans, strict=False):
+        agency = PartnerAgency.objects.filter(name=agency_name).first()
+        if agency is None:
+            continue
+        opened = now - dt.timedelta(days=12)
+        case = EscalationCase.objects.create(
+            employer=employer,
+            branch_id=employer.branch_id,
+            agency=agency,
+            kind=kind,
+            state=state,
+            summary="[demo] Pekerja belum didaftarkan setelah dua kunjungan (contoh sintetis).",
+            state_changed_at=now - dt.timedelta(days=5) if state == CaseState.SENT else opened,
+            created_by=officer,
+        )
+        CaseTransition.objects.create(
+            case=case, from_state="", to_state=CaseState.DRAFT, at=opened, by=officer
+        )
+        if state == CaseState.SENT:
+            CaseTransition.objects.create(
+                case=case,
+                from_state=CaseState.DRAFT,
+                to_state=CaseState.SENT,
+                at=case.state_changed_at,
+                by=officer,
+                letter_number="DEMO/KC-SRG/001",
+            )
+
+
 @transaction.atomic
 def demo_data_create(*, seed: int = 2021) -> list[tuple[str, str]]:
     """Create the demo dataset (regions and offices must be loaded). Returns (username, role)."""
@@ -385,4 +450,5 @@ def demo_data_create(*, seed: int = 2021) -> list[tuple[str, str]]:
     _participants_create(rng, employers)
     _visits_create(rng, employers)
     _targets_create()
+    _field_work_create(employers)
     return credentials

@@ -36,6 +36,16 @@ _LABELS = {
 }
 
 
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _rows(queryset: QuerySet) -> Iterator[list]:
     fields = [name for name, _header in COLUMNS]
     for values in queryset.values_list(*fields).iterator(chunk_size=2000):
@@ -43,7 +53,7 @@ def _rows(queryset: QuerySet) -> Iterator[list]:
         for name, value in zip(fields, values, strict=True):
             if name in _LABELS:
                 value = str(_LABELS[name].get(value, value))
-            row.append("" if value is None else value)
+            row.append("" if value is None else _safe(value))
         yield row
 
 

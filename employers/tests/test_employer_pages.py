@@ -240,3 +240,30 @@ def test_status_form_without_reason_is_a_form_error(client, branch_user, branch_
     )
     assert response.status_code == 400
     assert "reason" in response.context["status_form"].errors
+
+
+def test_csv_export_defuses_a_name_that_looks_like_a_formula(client, branch_user, branch_serang):
+    EmployerFactory(name="=HYPERLINK(1)", branch=branch_serang)
+    client.force_login(branch_user)
+    response = client.get(LIST, {"export": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text)))[1][1] == "'=HYPERLINK(1)"
+
+
+def test_regional_staff_create_an_employer_for_a_branch_of_their_kanwil(
+    client, regional_user, branch_serang
+):
+    client.force_login(regional_user)
+    client.post(reverse("employers:create"), _form_data(branch=branch_serang.pk))
+    assert Employer.objects.get().branch == branch_serang
+
+
+def test_regional_staff_must_choose_a_branch(client, regional_user, branch_serang):
+    client.force_login(regional_user)
+    response = client.post(reverse("employers:create"), _form_data())
+    assert "branch" in response.context["form"].errors
+
+
+def test_management_cannot_open_the_create_form(client, management_user):
+    client.force_login(management_user)
+    assert client.get(reverse("employers:create")).status_code == 403
