@@ -87,6 +87,9 @@ class CaseDetailApi(APIView):
         )
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
+        class Meta:
+            ref_name = "CaseTransitionInput"
+
     def _case(self, request, pk: int) -> EscalationCase:
         case = selectors.case_get(user=request.user, pk=pk)
         if case is None:

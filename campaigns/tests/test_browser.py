@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from campaigns.models import EscalationCase, Visit
+from campaigns.tests.factories import CampaignFactory, VisitFactory
 from employers.tests.factories import EmployerFactory
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -116,7 +117,11 @@ def test_branch_staff_log_a_visit_open_a_case_and_the_agency_moves_it_on(
     assert EscalationCase.objects.get().state == "in_progress"
 
 
-def test_pages_fit_a_360_pixel_wide_phone(browser, live_server, branch_user, employer):
+def test_pages_fit_a_360_pixel_wide_phone(
+    browser, live_server, branch_user, branch_serang, employer
+):
+    campaign = CampaignFactory(name="Kampanye Serang patuh", branches=[branch_serang])
+    VisitFactory(employer=employer, officer=branch_user, follow_up_on=timezone.localdate())
     context, page = _login(browser, live_server, "serang", viewport={"width": 360, "height": 740})
     pages = {
         "mobile-home": "/",
@@ -124,6 +129,7 @@ def test_pages_fit_a_360_pixel_wide_phone(browser, live_server, branch_user, emp
         "mobile-employer": f"/pemberi-kerja/{employer.pk}/",
         "mobile-visit-form": f"/kunjungan/baru/?employer={employer.pk}",
         "mobile-cases": "/kasus/",
+        "mobile-campaign": f"/kampanye/{campaign.pk}/",
     }
     for name, path in pages.items():
         page.goto(f"{live_server.url}{path}")

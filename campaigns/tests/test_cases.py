@@ -263,3 +263,9 @@ def test_api_detail_shows_transitions_and_time_in_state(disnaker_api, sent_case)
 
 def test_api_without_a_key_is_refused(sent_case):
     assert APIClient().get("/api/v1/cases/").status_code in (401, 403)
+
+
+def test_openapi_schema_documents_the_case_api(client, db):
+    schema = client.get(reverse("schema"), {"format": "json"}).json()
+    assert {"/api/v1/cases/", "/api/v1/cases/{id}/"} <= set(schema["paths"])
+    assert "PatchedCaseTransitionInput" in schema["components"]["schemas"]
