@@ -171,3 +171,22 @@ def test_follow_up_of_another_branch_cannot_be_marked_done(client, employer, oth
     response = client.post(reverse("visits:follow_up_done", args=[visit.pk]))
     visit.refresh_from_db()
     assert (response.status_code, visit.follow_up_done) == (404, False)
+
+
+def test_employer_ids_in_search_results_are_not_formatted_as_numbers(
+    client, branch_user, branch_serang
+):
+    # USE_THOUSAND_SEPARATOR would turn 12345 into "12.345", which no form accepts.
+    EmployerFactory(pk=12345, name="PT Ribuan", branch=branch_serang)
+    client.force_login(branch_user)
+    response = client.get(reverse("visits:employer_search"), {"q": "ribuan"})
+    assert 'data-employer-id="12345"' in response.text
+
+
+def test_log_visit_link_on_the_employer_page_carries_a_plain_id(
+    client, branch_user, branch_serang
+):
+    EmployerFactory(pk=12346, branch=branch_serang)
+    client.force_login(branch_user)
+    response = client.get(reverse("employers:detail", args=[12346]))
+    assert "?employer=12346" in response.text
