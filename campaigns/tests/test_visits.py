@@ -183,9 +183,7 @@ def test_employer_ids_in_search_results_are_not_formatted_as_numbers(
     assert 'data-employer-id="12345"' in response.text
 
 
-def test_log_visit_link_on_the_employer_page_carries_a_plain_id(
-    client, branch_user, branch_serang
-):
+def test_log_visit_link_on_the_employer_page_carries_a_plain_id(client, branch_user, branch_serang):
     EmployerFactory(pk=12346, branch=branch_serang)
     client.force_login(branch_user)
     response = client.get(reverse("employers:detail", args=[12346]))
