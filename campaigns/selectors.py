@@ -163,14 +163,14 @@ def campaign_progress(*, campaign: Campaign) -> dict[str, Any]:
         .annotate(n=Count("employer", distinct=True))
         .order_by()
     )
-    non_asn = (
+    # All enrolled leads; those reported by regional governments (Pemda) are the non-ASN workers.
+    leads = (
         EnrollmentLead.objects.filter(
             status=LeadStatus.ENROLLED,
             status_changed_at__date__range=(start, end),
             work_regency__in=regencies,
-            agency__kind=AgencyKind.PEMDA,
         )
-        .values("branch")
+        .values("branch", "agency__kind")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -182,14 +182,23 @@ def campaign_progress(*, campaign: Campaign) -> dict[str, Any]:
     )
 
     per_branch: dict[int | None, dict[str, int]] = defaultdict(
-        lambda: {"participants": 0, "compliant": 0, "non_asn": 0, "visits": 0, "enrolled": 0}
+        lambda: {
+            "participants": 0,
+            "compliant": 0,
+            "non_asn": 0,
+            "leads": 0,
+            "visits": 0,
+            "enrolled": 0,
+        }
     )
     for regency, n in participants_by_regency.items():
         per_branch[primary_branch.get(regency)]["participants"] += n
     for row in compliant:
         per_branch[row["employer__branch"]]["compliant"] += row["n"]
-    for row in non_asn:
-        per_branch[row["branch"]]["non_asn"] += row["n"]
+    for row in leads:
+        per_branch[row["branch"]]["leads"] += row["n"]
+        if row["agency__kind"] == AgencyKind.PEMDA:
+            per_branch[row["branch"]]["non_asn"] += row["n"]
     for row in visits:
         per_branch[row["branch"]]["visits"] += row["n"]
         per_branch[row["branch"]]["enrolled"] += row["enrolled"] or 0
@@ -200,7 +209,7 @@ def campaign_progress(*, campaign: Campaign) -> dict[str, Any]:
     branch_names = dict(BranchOffice.objects.filter(pk__in=branch_ids).values_list("pk", "name"))
     totals = {
         key: sum(values[key] for values in per_branch.values())
-        for key in ("participants", "compliant", "non_asn", "visits", "enrolled")
+        for key in ("participants", "compliant", "non_asn", "leads", "visits", "enrolled")
     }
     targets = [
         _target(

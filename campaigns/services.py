@@ -110,6 +110,11 @@ def visit_log(
     return visit
 
 
+def can_log_visits(user) -> bool:
+    """Field staff log visits; the board reads and partner agencies never see visits."""
+    return _role_of(user) in (Role.ADMIN, Role.REGIONAL, Role.BRANCH)
+
+
 @transaction.atomic
 def visit_follow_up_done(*, visit: Visit, user) -> Visit:
     if not scoping.visits_visible_to(Visit.objects.filter(pk=visit.pk), user).exists() or (

@@ -35,6 +35,8 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def visit_create(request: HttpRequest) -> HttpResponse:
+    if not services.can_log_visits(request.user):
+        raise PermissionDenied
     initial = {}
     employer = None
     if request.GET.get("employer", "").isdigit():

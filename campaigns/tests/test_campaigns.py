@@ -76,7 +76,9 @@ def test_non_asn_enrolled_counts_enrolled_leads_from_regional_governments(campai
             status="enrolled",
             status_changed_at=timezone.now(),
         )
-    assert _target(campaign_progress(campaign=campaign), "non_asn")["achieved"] == 2
+    progress = campaign_progress(campaign=campaign)
+    assert _target(progress, "non_asn")["achieved"] == 2
+    assert progress["totals"]["leads"] == 3
 
 
 def test_visits_in_the_period_count_per_branch(campaign, branch_serang, branch_user):

@@ -188,3 +188,8 @@ def test_log_visit_link_on_the_employer_page_carries_a_plain_id(client, branch_u
     client.force_login(branch_user)
     response = client.get(reverse("employers:detail", args=[12346]))
     assert "?employer=12346" in response.text
+
+
+def test_management_cannot_open_the_visit_form(client, management_user):
+    client.force_login(management_user)
+    assert client.get(reverse("visits:create")).status_code == 403
