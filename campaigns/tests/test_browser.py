@@ -122,7 +122,7 @@ def test_pages_fit_a_360_pixel_wide_phone(
     browser, live_server, branch_user, branch_serang, employer
 ):
     campaign = CampaignFactory(name="Kampanye Serang patuh", branches=[branch_serang])
-    VisitFactory(employer=employer, officer=branch_user, follow_up_on=timezone.localdate())
+    due = VisitFactory(employer=employer, officer=branch_user, follow_up_on=timezone.localdate())
     context, page = _login(browser, live_server, "serang", viewport={"width": 360, "height": 740})
     pages = {
         "mobile-home": "/",
@@ -137,4 +137,11 @@ def test_pages_fit_a_360_pixel_wide_phone(
         _shot(page, name)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} is {width}px wide"
+
+    # The follow-up is ticked off from the home page without leaving it (htmx).
+    page.goto(f"{live_server.url}/")
+    page.click(f"#follow-up-{due.pk} button")
+    page.wait_for_selector(f"#follow-up-{due.pk}", state="detached")
     context.close()
+    due.refresh_from_db()
+    assert due.follow_up_done
