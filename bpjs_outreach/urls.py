@@ -9,11 +9,13 @@ from drf_spectacular.views import (
 )
 
 from core import views as core_views
+from coverage.api import CoverageListApi
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("coverage/", CoverageListApi.as_view(), name="coverage-list"),
 ]
 
 urlpatterns = [
@@ -28,6 +30,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("cakupan/", include("coverage.urls")),
 ]
 
 if settings.DEBUG:
