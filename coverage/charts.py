@@ -7,7 +7,7 @@ from decimal import Decimal
 from .models import CoverageSnapshot
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 56, 30, 12, 28
 
 
 def trend_chart(trend: list[CoverageSnapshot], *, target_pct: Decimal | None) -> dict | None:

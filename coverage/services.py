@@ -41,7 +41,7 @@ from regions.models import (
     WorkforceFigure,
 )
 
-from .models import CoverageSnapshot, SnapshotLevel
+from .models import CoverageSnapshot
 
 OFFICE_WORKFORCE_SOURCE = "Jumlah angka kab/kota yang dilayani"
 NATIONAL_NAME = "Indonesia"
