@@ -111,10 +111,18 @@ def test_province_page_labels_missing_denominator_and_estimates(
 def test_regency_page_shows_employers_by_compliance_status(
     client, management_user, computed, django_assert_max_num_queries
 ):
-    EmployerFactory(regency_id="36.73", compliance_status=ComplianceStatus.NOT_REGISTERED,
-                    reported_workers=30, registered_workers=0)
-    EmployerFactory(regency_id="36.73", compliance_status=ComplianceStatus.NOT_REGISTERED,
-                    reported_workers=10, registered_workers=0)
+    EmployerFactory(
+        regency_id="36.73",
+        compliance_status=ComplianceStatus.NOT_REGISTERED,
+        reported_workers=30,
+        registered_workers=0,
+    )
+    EmployerFactory(
+        regency_id="36.73",
+        compliance_status=ComplianceStatus.NOT_REGISTERED,
+        reported_workers=10,
+        registered_workers=0,
+    )
     EmployerFactory(regency_id="36.71", compliance_status=ComplianceStatus.NOT_REGISTERED)
     response = page(
         client, management_user, "/cakupan/kabkota/36.73/", django_assert_max_num_queries
@@ -167,14 +175,14 @@ def test_branch_staff_land_on_their_branch_page(client, branch_user, computed):
 def test_branch_page_lists_the_regencies_it_serves(
     client, branch_user, computed, django_assert_max_num_queries
 ):
-    response = page(client, branch_user, "/cakupan/cabang/kc-serang/", django_assert_max_num_queries)
+    response = page(
+        client, branch_user, "/cakupan/cabang/kc-serang/", django_assert_max_num_queries
+    )
     assert [row["code"] for row in response.context["tables"][0].rows] == ["36.04", "36.73"]
     assert response.context["current"].active_total == 9
 
 
-def test_branch_staff_cannot_see_another_branch_or_its_regency(
-    client, branch_user, computed
-):
+def test_branch_staff_cannot_see_another_branch_or_its_regency(client, branch_user, computed):
     client.force_login(branch_user)
     assert client.get("/cakupan/cabang/kc-tangerang/").status_code == 404
     assert client.get("/cakupan/kabkota/36.71/").status_code == 404

@@ -22,7 +22,8 @@ class Command(BaseCommand):
             raise CommandError("--period must be YYYY-MM") from None
         for period_day in coverage_periods_back(period_start(last), months):
             rows = coverage_compute(period=period_day)
-            self.stdout.write(f"{period_day:%Y-%m}: {rows} snapshots")
+            if options["verbosity"]:
+                self.stdout.write(f"coverage {period_day:%Y-%m}: {rows} snapshots")
 
 
 def coverage_periods_back(last: dt.date, months: int) -> list[dt.date]:
