@@ -60,12 +60,10 @@ class CoverageListApi(APIView):
     class OutputSerializer(serializers.ModelSerializer):
         period = serializers.DateField(format="%Y-%m")
         workforce_period = serializers.DateField(format="%Y-%m", allow_null=True)
-        coverage_pct = serializers.DecimalField(
-            max_digits=9, decimal_places=3, coerce_to_string=False, allow_null=True
-        )
-        target_pct = serializers.DecimalField(
-            max_digits=6, decimal_places=2, coerce_to_string=False, allow_null=True
-        )
+        # Floats, not DecimalField: quantising 1,000 decimals per regency list was most of
+        # the response time, and JSON numbers are floats for clients anyway.
+        coverage_pct = serializers.FloatField(allow_null=True, help_text="null: no denominator")
+        target_pct = serializers.FloatField(allow_null=True)
 
         class Meta:
             model = CoverageSnapshot
