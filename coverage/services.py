@@ -3,11 +3,12 @@
 Definitions (the board reads these numbers, so they are spelt out here):
 - Period P is a calendar month, stored as its first day; "by the end of P" means before the 1st
   of the next month.
-- A participant counts as active in P when registered by the end of P and either active today or
-  paid contributions for P or later (`last_paid_period >= P`). The participant table holds only
-  today's status, so for past months this is an approximation: a participant who is active today
-  is assumed to have been active since registration, and one who is inactive today is counted
-  active up to the last month paid. For the current month it is exactly today's active count.
+- Current month (and later): active = today's status, registered by the end of the month. This
+  is the month the nightly job recomputes, and it is read from the coverage index alone.
+- Past months: the participant table holds only today's status, so this is an approximation: a
+  participant counts as active in P when registered by the end of P and either active today
+  (assumed active since registration) or paid contributions for P or later
+  (`last_paid_period >= P`: inactive today, counted active up to the last month paid).
 - New participants in P: registered during P.
 - Non-ASN enrolled from partner lists: enrollment leads marked "enrolled" by the end of P
   (cumulative), by the lead's work regency.
@@ -97,11 +98,63 @@ def _workforce_sql(t: dict[str, str]) -> str:
     """
 
 
-def _regency_rows_insert(cursor, t, *, period, end, period_p, end_p, end_ts, now_p) -> None:
+_SEGMENT_ALIASES = (("PU", "pu"), ("BPU", "bpu"), ("JAKON", "jakon"), ("PMI", "pmi"))
+
+
+def _participants_as_of_today_sql(t, *, period_p, end_p) -> tuple[str, str, list, list]:
+    """Current month: today's status. Active counts come from participant_coverage_idx
+    (status, work_regency, segment) alone, as cheap as a plain GROUP BY; participants registered
+    after the month (future-dated) are subtracted, and the month's registrations are counted,
+    with one index range probe per regency on participant_new_idx (work_regency, registered_on).
+    """
+    pivot = ",\n".join(
+        f"SUM(CASE WHEN c.segment = '{code}' THEN c.n ELSE 0 END) AS {alias}"
+        for code, alias in _SEGMENT_ALIASES
+    )
+    active = ParticipantStatus.ACTIVE
+    aggregate = f"""
+        SELECT c.work_regency_id, SUM(c.n) AS total, {pivot}
+        FROM (
+            SELECT work_regency_id, segment, COUNT(*) AS n FROM {t["participant"]}
+            WHERE status = '{active}' GROUP BY work_regency_id, segment
+            UNION ALL
+            SELECT p.work_regency_id, p.segment, -COUNT(*) FROM {t["regency"]} r2
+            JOIN {t["participant"]} p
+              ON p.work_regency_id = r2.code AND p.registered_on >= %s
+            WHERE p.status = '{active}' GROUP BY p.work_regency_id, p.segment
+        ) c
+        GROUP BY c.work_regency_id
+    """
+    new_in_period = f"""(
+        SELECT COUNT(*) FROM {t["participant"]} n
+        WHERE n.work_regency_id = r.code AND n.registered_on >= %s AND n.registered_on < %s
+    )"""
+    return aggregate, new_in_period, [end_p], [period_p, end_p]
+
+
+def _participants_back_then_sql(t, *, period_p, end_p) -> tuple[str, str, list, list]:
+    """A past month: one pass over participants, with the approximation of the module docstring."""
     active = f"(status = '{ParticipantStatus.ACTIVE}' OR last_paid_period >= %s)"
     segment_counts = ",\n".join(
         f"{_count_if(f'{active} AND segment = {chr(39)}{code}{chr(39)}')} AS {alias}"
-        for code, alias in (("PU", "pu"), ("BPU", "bpu"), ("JAKON", "jakon"), ("PMI", "pmi"))
+        for code, alias in _SEGMENT_ALIASES
+    )
+    aggregate = f"""
+        SELECT work_regency_id,
+               {_count_if(active)} AS total,
+               {segment_counts},
+               {_count_if("registered_on >= %s")} AS new_in_period
+        FROM {t["participant"]}
+        WHERE registered_on < %s
+        GROUP BY work_regency_id
+    """
+    return aggregate, "COALESCE(a.new_in_period, 0)", [period_p] * 6 + [end_p], []
+
+
+def _regency_rows_insert(cursor, t, *, period, today_status, period_p, end_p, end_ts, now_p):
+    build = _participants_as_of_today_sql if today_status else _participants_back_then_sql
+    aggregate, new_in_period, aggregate_params, new_params = build(
+        t, period_p=period_p, end_p=end_p
     )
     cursor.execute(
         f"""
@@ -111,17 +164,9 @@ def _regency_rows_insert(cursor, t, *, period, end, period_p, end_p, end_ts, now
                COALESCE(a.jakon, 0), COALESCE(a.pmi, 0),
                w.employed, COALESCE(w.kind, ''), COALESCE(w.source, ''), w.period,
                NULL, COALESCE(rt.target_pct, pt.target_pct), NULL,
-               COALESCE(a.new_in_period, 0), COALESCE(l.enrolled, 0), %s
+               {new_in_period}, COALESCE(l.enrolled, 0), %s
         FROM {t["regency"]} r
-        LEFT JOIN (
-            SELECT work_regency_id,
-                   {_count_if(active)} AS total,
-                   {segment_counts},
-                   {_count_if("registered_on >= %s")} AS new_in_period
-            FROM {t["participant"]}
-            WHERE registered_on < %s
-            GROUP BY work_regency_id
-        ) a ON a.work_regency_id = r.code
+        LEFT JOIN ({aggregate}) a ON a.work_regency_id = r.code
         LEFT JOIN (
             SELECT work_regency_id, COUNT(*) AS enrolled FROM {t["lead"]}
             WHERE status = '{LeadStatus.ENROLLED}'
@@ -136,11 +181,9 @@ def _regency_rows_insert(cursor, t, *, period, end, period_p, end_p, end_ts, now
         """,
         [
             period_p,
+            *new_params,
             now_p,
-            period_p,
-            *([period_p] * 4),
-            period_p,
-            end_p,
+            *aggregate_params,
             end_ts,
             period_p,
             period.year,
@@ -264,13 +307,15 @@ def _ratios_update(cursor, t, *, period_p) -> None:
 
 
 @transaction.atomic
-def coverage_compute(*, period: dt.date) -> int:
+def coverage_compute(*, period: dt.date, as_of: dt.date | None = None) -> int:
     """Replace all snapshots of `period`'s month in one transaction. Returns the rows written.
 
     Readers see either the old period or the new one, never a mix: delete and inserts commit
-    together. Idempotent: the same data gives the same rows.
+    together. Idempotent: the same data gives the same rows. `as_of` (default today) decides
+    whether the month is current (today's status) or past (approximated).
     """
     period = period_start(period)
+    today_status = period >= period_start(as_of or timezone.localdate())
     end = period_next(period)
     ops = connection.ops
     period_p = ops.adapt_datefield_value(period)
@@ -286,7 +331,7 @@ def coverage_compute(*, period: dt.date) -> int:
             cursor,
             t,
             period=period,
-            end=end,
+            today_status=today_status,
             period_p=period_p,
             end_p=end_p,
             end_ts=end_ts,

@@ -21,3 +21,7 @@ class CoverageSnapshotFactory(factory.django.DjangoModelFactory):
     workforce_source = "BPS Sakernas (test)"
     coverage_pct = 10
     computed_at = factory.LazyFunction(timezone.now)
+
+
+# Tests of past months compute "as of" a later day, so they do not depend on today's date.
+AFTERWARDS = dt.date(2027, 1, 15)

@@ -4,6 +4,7 @@ from rest_framework.test import APIClient
 from agencies.models import AgencyAPIKey
 from agencies.tests.factories import PartnerAgencyFactory
 from coverage.services import coverage_compute
+from coverage.tests.factories import AFTERWARDS
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ MAX_QUERIES = 10
 
 @pytest.fixture
 def computed(small_world):
-    coverage_compute(period=small_world)
+    coverage_compute(period=small_world, as_of=AFTERWARDS)
     return small_world
 
 
@@ -98,7 +99,7 @@ def test_provincial_agency_key_sees_only_its_province(computed, django_assert_ma
 
 
 def test_provincial_agency_key_sees_nothing_outside_its_province(computed, branch_bandung):
-    coverage_compute(period=computed)
+    coverage_compute(period=computed, as_of=AFTERWARDS)
     client = key_client(PartnerAgencyFactory(jurisdiction_province_id="32"))
     assert codes(client.get(URL, {"level": "regency"})) == ["32.73"]
     assert codes(client.get(URL, {"level": "national"})) == []

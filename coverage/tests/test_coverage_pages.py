@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from coverage.services import coverage_compute
+from coverage.tests.factories import AFTERWARDS
 from employers.models import ComplianceStatus
 from employers.tests.factories import EmployerFactory
 
@@ -19,8 +20,8 @@ MAX_QUERIES = 10
 
 @pytest.fixture
 def computed(small_world):
-    coverage_compute(period=OCTOBER)
-    coverage_compute(period=small_world)
+    coverage_compute(period=OCTOBER, as_of=AFTERWARDS)
+    coverage_compute(period=small_world, as_of=AFTERWARDS)
     return small_world
 
 
@@ -161,7 +162,7 @@ def test_regional_staff_cannot_see_national_or_province_pages(client, regional_u
 
 
 def test_regional_staff_cannot_see_another_kanwil(client, computed, branch_bandung):
-    coverage_compute(period=computed)
+    coverage_compute(period=computed, as_of=AFTERWARDS)
     other = UserFactory(role=Role.REGIONAL, regional_office=branch_bandung.regional_office)
     client.force_login(other)
     assert client.get("/cakupan/kanwil/kw-banten/").status_code == 404
