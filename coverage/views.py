@@ -25,7 +25,7 @@ from accounts.scoping import sees_everything
 from . import selectors
 from .charts import trend_chart
 from .models import SnapshotLevel
-from .tables import TREND_COLUMNS, Column, Table, snapshot_table, table_export
+from .tables import TREND_COLUMNS, Column, Table, snapshot_row, snapshot_table, table_export
 
 PAGE_URL_NAMES = {
     SnapshotLevel.NATIONAL: "coverage:national",
@@ -171,9 +171,7 @@ def _coverage_page(request: HttpRequest, *, level: str, code: str) -> HttpRespon
                 key="tren",
                 title=_("Tren per periode"),
                 columns=TREND_COLUMNS,
-                rows=[
-                    {**row.__dict__, "period": row.period} for row in trend if row.period <= period
-                ],
+                rows=[snapshot_row(row) for row in trend if row.period <= period],
             )
         )
     export = request.GET.get("export")
