@@ -151,11 +151,18 @@ def _participants_back_then_sql(t, *, period_p, end_p) -> tuple[str, str, list, 
     return aggregate, "COALESCE(a.new_in_period, 0)", [period_p] * 6 + [end_p], []
 
 
+COUNTS_TABLE = "coverage_regency_counts"
+
+
 def _regency_rows_insert(cursor, t, *, period, today_status, period_p, end_p, end_ts, now_p):
     build = _participants_as_of_today_sql if today_status else _participants_back_then_sql
     aggregate, new_in_period, aggregate_params, new_params = build(
         t, period_p=period_p, end_p=end_p
     )
+    # The participant aggregate goes through a session-local temporary table because PostgreSQL
+    # runs CREATE TABLE AS SELECT with parallel workers but never an INSERT ... SELECT.
+    cursor.execute(f"DROP TABLE IF EXISTS {COUNTS_TABLE}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {COUNTS_TABLE} AS {aggregate}", aggregate_params)
     cursor.execute(
         f"""
         INSERT INTO {t["snap"]} ({_COLUMNS})
@@ -166,7 +173,7 @@ def _regency_rows_insert(cursor, t, *, period, today_status, period_p, end_p, en
                NULL, COALESCE(rt.target_pct, pt.target_pct), NULL,
                {new_in_period}, COALESCE(l.enrolled, 0), %s
         FROM {t["regency"]} r
-        LEFT JOIN ({aggregate}) a ON a.work_regency_id = r.code
+        LEFT JOIN {COUNTS_TABLE} a ON a.work_regency_id = r.code
         LEFT JOIN (
             SELECT work_regency_id, COUNT(*) AS enrolled FROM {t["lead"]}
             WHERE status = '{LeadStatus.ENROLLED}'
@@ -179,17 +186,9 @@ def _regency_rows_insert(cursor, t, *, period, today_status, period_p, end_p, en
         LEFT JOIN {t["target"]} pt
                ON pt.level = 'province' AND pt.region_code = r.province_id AND pt.year = %s
         """,
-        [
-            period_p,
-            *new_params,
-            now_p,
-            *aggregate_params,
-            end_ts,
-            period_p,
-            period.year,
-            period.year,
-        ],
+        [period_p, *new_params, now_p, end_ts, period_p, period.year, period.year],
     )
+    cursor.execute(f"DROP TABLE {COUNTS_TABLE}")
 
 
 _SUMS = """
