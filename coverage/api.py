@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
@@ -89,6 +90,39 @@ class CoverageListApi(APIView):
                 "gap_to_target",
                 "computed_at",
             ]
+
+        # Same output as the declared fields (which document the schema), built directly:
+        # DRF's per-field machinery was most of the time of a 514-regency list. A test checks
+        # that both agree.
+        _PLAIN = (
+            "level",
+            "code",
+            "name",
+            "parent_code",
+            "active_total",
+            "active_pu",
+            "active_bpu",
+            "active_jakon",
+            "active_pmi",
+            "new_participants",
+            "non_asn_enrolled",
+            "workforce_employed",
+            "workforce_kind",
+            "workforce_source",
+            "gap_to_target",
+        )
+
+        def to_representation(self, instance: CoverageSnapshot) -> dict:
+            data = {name: getattr(instance, name) for name in self._PLAIN}
+            data["period"] = f"{instance.period:%Y-%m}"
+            data["workforce_period"] = (
+                f"{instance.workforce_period:%Y-%m}" if instance.workforce_period else None
+            )
+            for name in ("coverage_pct", "target_pct"):
+                value = getattr(instance, name)
+                data[name] = None if value is None else float(value)
+            data["computed_at"] = timezone.localtime(instance.computed_at).isoformat()
+            return data
 
     @extend_schema(
         operation_id="coverage_list",

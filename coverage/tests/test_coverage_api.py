@@ -147,3 +147,16 @@ def test_endpoint_is_documented_in_the_openapi_schema(api, management_user):
     operation = schema["paths"]["/api/v1/coverage/"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"level", "period", "parent"}
     assert "CoverageList" in schema["components"]["schemas"]
+
+
+def test_fast_representation_matches_the_documented_fields(computed):
+    from rest_framework import serializers
+
+    from coverage.api import CoverageListApi
+    from coverage.models import CoverageSnapshot
+
+    output = CoverageListApi.OutputSerializer
+    for row in CoverageSnapshot.objects.all():
+        fast = output(row).data
+        generic = serializers.ModelSerializer.to_representation(output(), row)
+        assert dict(fast) == dict(generic), row
