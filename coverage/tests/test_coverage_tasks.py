@@ -87,9 +87,11 @@ def test_task_runs_on_a_real_worker_when_redis_is_configured(small_world):
         assert coverage_compute.delay("2026-11").get() == 9
         return
     from celery.contrib.testing.worker import start_worker
+    from celery.result import EagerResult
 
     celery_app.conf.task_always_eager = False
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         result = coverage_compute.delay("2026-11")
+        assert not isinstance(result, EagerResult)
         assert result.get(timeout=60) == 9
     assert CoverageSnapshot.objects.filter(period=NOVEMBER).count() == 9
