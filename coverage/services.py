@@ -46,6 +46,7 @@ from .models import CoverageSnapshot
 
 OFFICE_WORKFORCE_SOURCE = "Jumlah angka kab/kota yang dilayani"
 NATIONAL_NAME = "Indonesia"
+LOCK_NAMESPACE = 5_2026  # pg_advisory_xact_lock(namespace, yyyymm): one recompute per month
 
 _COLUMNS = (
     "period, level, code, name, parent_code, active_total, active_pu, active_bpu, active_jakon, "
@@ -325,6 +326,14 @@ def coverage_compute(*, period: dt.date, as_of: dt.date | None = None) -> int:
     now_p = ops.adapt_datetimefield_value(timezone.now())
     t = _tables()
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Two recomputes of one month (nightly job and a finished partner list) would each
+            # delete only the rows they can see and then collide on the unique key; the second
+            # waits here instead. SQLite already serialises writers.
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [LOCK_NAMESPACE, period.year * 100 + period.month],
+            )
         cursor.execute(f"DELETE FROM {t['snap']} WHERE period = %s", [period_p])
         _regency_rows_insert(
             cursor,

@@ -95,3 +95,33 @@ def test_task_runs_on_a_real_worker_when_redis_is_configured(small_world):
         assert not isinstance(result, EagerResult)
         assert result.get(timeout=60) == 9
     assert CoverageSnapshot.objects.filter(period=NOVEMBER).count() == 9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_recomputes_of_one_month_both_succeed(on_postgres, small_world):
+    import threading
+
+    from django.db import connections
+
+    from coverage.services import coverage_compute as compute
+    from coverage.tests.factories import AFTERWARDS
+
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def recompute():
+        try:
+            start.wait()
+            compute(period=NOVEMBER, as_of=AFTERWARDS)
+        except BaseException as error:  # collected, asserted in the main thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=recompute) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert CoverageSnapshot.objects.filter(period=NOVEMBER).count() == 9
