@@ -113,6 +113,42 @@ def employers_by_compliance(*, user, regency_code: str) -> list[dict]:
     return result
 
 
+def employers_to_follow_up(*, user, regency_code: str, limit: int = 100) -> list[dict]:
+    """Non-compliant employers of a regency, most unregistered workers first."""
+    from django.db.models import F
+
+    from employers.models import NON_COMPLIANT_STATUSES
+
+    labels = dict(ComplianceStatus.choices)
+    rows = (
+        scoping.employers_visible_to(
+            Employer.objects.filter(
+                regency_id=regency_code, compliance_status__in=NON_COMPLIANT_STATUSES
+            ),
+            user,
+        )
+        .annotate(unregistered=F("reported_workers") - F("registered_workers"))
+        .order_by("-unregistered", "name")
+        .values(
+            "name",
+            "npp",
+            "compliance_status",
+            "reported_workers",
+            "registered_workers",
+            "unregistered",
+        )[:limit]
+    )
+    return [
+        {
+            **row,
+            "npp": row["npp"] or "",
+            "label": str(labels[row["compliance_status"]]),
+            "unregistered": max(row["unregistered"], 0),
+        }
+        for row in rows
+    ]
+
+
 def snapshot_change(rows: Iterable[CoverageSnapshot], period: dt.date) -> dict:
     """Current and previous snapshot of a trend for the headline cards."""
     ordered = [row for row in rows if row.period <= period]

@@ -148,7 +148,20 @@ def _child_tables(request, *, level: str, code: str, period: dt.date) -> list[Ta
                 Column("unregistered", _("Belum terdaftar"), "int"),
             ],
             rows=selectors.employers_by_compliance(user=user, regency_code=code),
-        )
+        ),
+        Table(
+            key="pemberi-kerja-belum-patuh",
+            title=_("Pemberi kerja belum patuh (terbanyak pekerja belum terdaftar)"),
+            columns=[
+                Column("name", _("Nama")),
+                Column("npp", _("NPP")),
+                Column("label", _("Status kepatuhan")),
+                Column("reported_workers", _("Tenaga kerja dilaporkan"), "int"),
+                Column("registered_workers", _("Tenaga kerja terdaftar"), "int"),
+                Column("unregistered", _("Belum terdaftar"), "int"),
+            ],
+            rows=selectors.employers_to_follow_up(user=user, regency_code=code),
+        ),
     ]
 
 

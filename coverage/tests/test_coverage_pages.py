@@ -267,3 +267,36 @@ def test_province_boundaries_are_served_as_geojson(client, management_user):
 def test_navigation_links_to_coverage_for_staff(client, branch_user, db):
     client.force_login(branch_user)
     assert reverse("coverage:national") in client.get(reverse("home")).content.decode()
+
+
+def test_regency_page_lists_non_compliant_employers_with_most_unregistered_first(
+    client, management_user, computed, django_assert_max_num_queries
+):
+    EmployerFactory(name="PT Kecil", regency_id="36.73", reported_workers=10, registered_workers=8)
+    EmployerFactory(name="PT Besar", regency_id="36.73", reported_workers=90, registered_workers=10)
+    EmployerFactory(
+        name="PT Patuh",
+        regency_id="36.73",
+        compliance_status=ComplianceStatus.REGISTERED,
+        reported_workers=500,
+        registered_workers=500,
+    )
+    response = page(
+        client, management_user, "/cakupan/kabkota/36.73/", django_assert_max_num_queries
+    )
+    table = next(t for t in response.context["tables"] if t.key == "pemberi-kerja-belum-patuh")
+    assert [(row["name"], row["unregistered"]) for row in table.rows] == [
+        ("PT Besar", 80),
+        ("PT Kecil", 2),
+    ]
+
+
+def test_branch_staff_see_only_their_branchs_employers_on_a_regency_page(
+    client, branch_user, other_branch_user, computed
+):
+    EmployerFactory(name="PT Milik Serang", regency_id="36.73", branch=branch_user.branch)
+    EmployerFactory(name="PT Milik Tangerang", regency_id="36.73", branch=other_branch_user.branch)
+    client.force_login(branch_user)
+    response = client.get("/cakupan/kabkota/36.73/")
+    table = next(t for t in response.context["tables"] if t.key == "pemberi-kerja-belum-patuh")
+    assert [row["name"] for row in table.rows] == ["PT Milik Serang"]
