@@ -54,6 +54,14 @@ messages: venv
 
 bench: bench-ingest bench-coverage
 
+# Coverage engine at national scale on its own PostgreSQL database (created if missing).
+BENCH_COVERAGE_DB ?= bpjs_coverage_bench
+BENCH_COVERAGE_COUNT ?= 10000000
+bench-coverage: venv
+	createdb -h 127.0.0.1 -U postgres $(BENCH_COVERAGE_DB) 2>/dev/null || true
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_COVERAGE_DB) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_COVERAGE_DB) $(PY) manage.py bench_coverage --count $(BENCH_COVERAGE_COUNT)
+
 # Employer list page at 100,000 synthetic employers (PostgreSQL; rolled back afterwards).
 bench-employers: venv
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} \

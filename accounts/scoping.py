@@ -140,6 +140,71 @@ def leads_visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset.none()
 
 
+def coverage_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Coverage snapshots (aggregates, no personal data) by role.
+
+    Regional staff: their Kanwil, its branches and the regencies they serve; branch staff: their
+    branch and its regencies; partner agencies: their jurisdiction (national agencies see all,
+    a provincial one its province and its regencies, a regency one that regency). National and
+    province rows of other scopes stay hidden because they mix in other offices' regencies.
+    """
+    from django.db.models import Q
+
+    from regions.models import BranchOffice, BranchRegency, RegionalOffice
+
+    role = _role(user)
+    if role in (Role.ADMIN, Role.MANAGEMENT):
+        return queryset
+    if role == Role.REGIONAL:
+        kanwil_id = user.regional_office_id
+        branches = BranchOffice.objects.filter(regional_office_id=kanwil_id)
+        return queryset.filter(
+            Q(level="kanwil", code__in=RegionalOffice.objects.filter(pk=kanwil_id).values("code"))
+            | Q(level="branch", code__in=branches.values("code"))
+            | Q(
+                level="regency",
+                code__in=BranchRegency.objects.filter(branch__regional_office_id=kanwil_id).values(
+                    "regency_id"
+                ),
+            )
+        )
+    if role == Role.BRANCH:
+        return queryset.filter(
+            Q(
+                level="branch",
+                code__in=BranchOffice.objects.filter(pk=user.branch_id).values("code"),
+            )
+            | Q(
+                level="regency",
+                code__in=BranchRegency.objects.filter(branch_id=user.branch_id).values(
+                    "regency_id"
+                ),
+            )
+        )
+    if role == Role.AGENCY:
+        from agencies.models import PartnerAgency
+
+        jurisdiction = (
+            PartnerAgency.objects.filter(pk=user.agency_id)
+            .values("jurisdiction_province_id", "jurisdiction_regency_id")
+            .first()
+        )
+        if jurisdiction is None:
+            return queryset.none()
+        province, regency = (
+            jurisdiction["jurisdiction_province_id"],
+            jurisdiction["jurisdiction_regency_id"],
+        )
+        if regency:
+            return queryset.filter(level="regency", code=regency)
+        if province:
+            return queryset.filter(
+                Q(level="province", code=province) | Q(level="regency", parent_code=province)
+            )
+        return queryset
+    return queryset.none()
+
+
 def campaigns_visible_to(queryset: QuerySet, user) -> QuerySet:
     """Campaigns that involve the user's branches or regencies; an agency sees those it is in."""
     from django.db.models import Q

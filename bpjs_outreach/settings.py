@@ -8,6 +8,7 @@ PostgreSQL and a real Celery broker, result backend and cache.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import leaflet as xstatic_leaflet
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "employers",
     "participants",
     "campaigns",
+    "coverage",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +153,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+# Coverage snapshots of the current month, recomputed nightly (Asia/Jakarta).
+CELERY_BEAT_SCHEDULE["coverage-compute-daily"] = {
+    "task": "coverage.compute",
+    "schedule": crontab(hour=2, minute=15),
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

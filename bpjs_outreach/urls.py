@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 from campaigns import urls as campaign_urls
 from campaigns.api import CaseDetailApi, CaseListApi
 from core import views as core_views
+from coverage.api import CoverageListApi
 from employers import api as employers_api
 
 api_v1 = [
@@ -21,6 +22,7 @@ api_v1 = [
     path(
         "employers/<int:pk>/", employers_api.EmployerDetailApi.as_view(), name="api-employer-detail"
     ),
+    path("coverage/", CoverageListApi.as_view(), name="coverage-list"),
     path("cases/", CaseListApi.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", CaseDetailApi.as_view(), name="api-case-detail"),
 ]
@@ -37,6 +39,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("cakupan/", include("coverage.urls")),
     path("pemberi-kerja/", include("employers.urls")),
     path("kunjungan/", include(campaign_urls.visit_urls)),
     path("kasus/", include(campaign_urls.case_urls)),

@@ -18,6 +18,10 @@ class Command(BaseCommand):
                 stdout=self.stdout,
             )
         credentials = demo_data_create()
+        # The dashboards read snapshots only: compute this month and five before it for the trend.
+        call_command(
+            "compute_coverage", months=6, stdout=self.stdout, verbosity=options["verbosity"]
+        )
         self.stdout.write(self.style.SUCCESS("Demo data ready (synthetic). Demo logins:"))
         for username, role in credentials:
             self.stdout.write(f"  {username:<18} {DEMO_PASSWORD}   ({role})")

@@ -1,0 +1,177 @@
+"""Benchmark of the coverage engine at national scale (PostgreSQL). Not a test: it measures.
+
+Generates synthetic participants (participants.services.participants_generate, INSERT ... SELECT
+over generate_series), then in one run times the full recompute of one period against a raw
+`SELECT work_regency_id, count(*) ... GROUP BY` over the same table, and the latency of the
+dashboard pages and the coverage API over N requests each (Django test client: server time
+without network). Appends the results to docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import statistics
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Role, User
+from coverage.services import coverage_compute, period_start
+from participants.models import Participant
+from participants.services import participants_generate
+from regions.models import BranchOffice, CoverageTarget, RegionLevel
+
+RAW_SQL = "SELECT work_regency_id, count(*) FROM {table} GROUP BY work_regency_id"
+
+
+def _percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = "Benchmark coverage recompute, dashboards and API at N participants (PostgreSQL)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, default=10_000_000)
+        parser.add_argument("--requests", type=int, default=200)
+        parser.add_argument("--repeat", type=int, default=3, help="timed runs of each SQL")
+        parser.add_argument("--output", default=str(settings.BASE_DIR / "docs" / "BENCHMARKS.md"))
+
+    def handle(self, *args, count, requests, repeat, output, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark needs PostgreSQL (set DATABASE_URL).")
+        self._prepare(count)
+        period = period_start(timezone.localdate())
+        participants = Participant.objects.count()
+        raw, recompute, past = self._time_sql(period, repeat)
+        pages = self._time_pages(period, requests)
+        report = self._report(participants, period, raw, recompute, past, pages, requests)
+        self.stdout.write(report)
+        path = Path(output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text("# Benchmarks\n\nAppended by `make bench-*` runs; newest last.\n")
+        with path.open("a") as handle:
+            handle.write("\n" + report)
+        self.stdout.write(self.style.SUCCESS(f"appended to {path}"))
+
+    def _prepare(self, count: int) -> None:
+        call_command("load_regions", verbosity=0)
+        if not BranchOffice.objects.exists():
+            call_command(
+                "import_offices", str(settings.REFERENCE_DATA_DIR / "demo_offices.csv"), verbosity=0
+            )
+        # Synthetic targets so the gap columns are computed (not official targets).
+        CoverageTarget.objects.get_or_create(
+            level=RegionLevel.NATIONAL,
+            region_code="ID",
+            year=timezone.localdate().year,
+            defaults={"target_pct": 45, "note": "benchmark (synthetic)"},
+        )
+        existing = Participant.objects.count()
+        if existing < count:
+            self.stdout.write(f"generating {count - existing:,} synthetic participants ...")
+            began = time.perf_counter()
+            participants_generate(count=count - existing, start=existing)
+            self.stdout.write(f"  done in {time.perf_counter() - began:.0f}s")
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {Participant._meta.db_table}")
+        User.objects.get_or_create(username="bench.dewas", defaults={"role": Role.MANAGEMENT})
+
+    def _time_sql(self, period: dt.date, repeat: int):
+        raw_sql = RAW_SQL.format(table=Participant._meta.db_table)
+        previous = period_start(period - dt.timedelta(days=1))
+        raw, recompute, past = [], [], []
+        for _ in range(repeat):  # alternated, so all see the same cache state
+            began = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(raw_sql)
+                cursor.fetchall()
+            raw.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            coverage_compute(period=period)
+            recompute.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            coverage_compute(period=previous)
+            past.append(time.perf_counter() - began)
+        return raw, recompute, past
+
+    def _time_pages(self, period: dt.date, requests: int) -> list[dict]:
+        client = Client()
+        client.force_login(User.objects.get(username="bench.dewas"))
+        month = f"{period:%Y-%m}"
+        urls = [
+            ("national page", f"/cakupan/?period={month}"),
+            ("province page", f"/cakupan/provinsi/32/?period={month}"),
+            ("regency page", f"/cakupan/kabkota/32.73/?period={month}"),
+            ("API regency level", f"/api/v1/coverage/?level=regency&period={month}"),
+            ("API province level", f"/api/v1/coverage/?level=province&period={month}"),
+        ]
+        results = []
+        for label, url in urls:
+            reset_queries()  # the debug query log is capped; earlier steps may have filled it
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+            samples = []
+            for _ in range(requests):
+                began = time.perf_counter()
+                client.get(url)
+                samples.append((time.perf_counter() - began) * 1000)
+            results.append(
+                {
+                    "label": label,
+                    "url": url,
+                    "queries": len(queries),
+                    "p50": statistics.median(samples),
+                    "p95": _percentile(samples, 0.95),
+                }
+            )
+        return results
+
+    def _report(self, participants, period, raw, recompute, past, pages, requests) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            server_version = cursor.fetchone()[0]
+        raw_best, recompute_best = min(raw), min(recompute)
+        lines = [
+            f"## Coverage engine, {timezone.now():%Y-%m-%d %H:%M} UTC",
+            "",
+            f"- {participants:,} synthetic participants; period {period:%Y-%m}; PostgreSQL "
+            f"{server_version}; {platform.machine()}, {_cpus()} CPUs; `make bench-coverage`.",
+            f"- Raw `SELECT work_regency_id, count(*) ... GROUP BY work_regency_id`: best "
+            f"{raw_best:.2f} s (runs: {', '.join(f'{s:.2f}' for s in raw)}).",
+            f"- Full recompute of the current period {period:%Y-%m} (all levels, one "
+            f"transaction; what the nightly job does): best {recompute_best:.2f} s "
+            f"(runs: {', '.join(f'{s:.2f}' for s in recompute)}).",
+            f"- Ratio recompute / raw GROUP BY: **{recompute_best / raw_best:.2f}x** "
+            f"(target <= 1.5x).",
+            f"- Recompute of a past period (one pass over all participants, approximated "
+            f"activity): best {min(past):.2f} s, {min(past) / raw_best:.2f}x the raw GROUP BY.",
+            "",
+            f"| request ({requests} each, Django test client, server time) | p50 ms | p95 ms "
+            "| queries |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {p['label']} `{p['url']}` | {p['p50']:.1f} | {p['p95']:.1f} | {p['queries']} |"
+            for p in pages
+        ]
+        lines.append("")
+        return "\n".join(lines) + "\n"
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 0

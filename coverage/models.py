@@ -1,0 +1,86 @@
+"""Coverage snapshots: active participants against the workforce, per region or office and month."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SnapshotLevel(models.TextChoices):
+    NATIONAL = "national", _("Nasional")
+    PROVINCE = "province", _("Provinsi")
+    REGENCY = "regency", _("Kabupaten/Kota")
+    KANWIL = "kanwil", _("Kantor Wilayah")
+    BRANCH = "branch", _("Kantor Cabang")
+
+
+class WorkforceKind(models.TextChoices):
+    OFFICIAL = "official", _("resmi")
+    ESTIMATE = "estimate", _("estimasi")
+
+
+class CoverageSnapshot(models.Model):
+    """One region's or office's coverage in one month, as computed by coverage.services.
+
+    Written only by `coverage_compute`, which replaces a whole period at once; dashboards and the
+    API read nothing else, so they stay fast at tens of millions of participants.
+    """
+
+    period = models.DateField(_("periode"), help_text=_("Hari pertama bulan."))
+    level = models.CharField(_("tingkat"), max_length=10, choices=SnapshotLevel.choices)
+    code = models.CharField(_("kode"), max_length=20)
+    name = models.CharField(_("nama"), max_length=150)
+    parent_code = models.CharField(_("kode induk"), max_length=20, blank=True)
+    active_total = models.BigIntegerField(_("peserta aktif"), default=0)
+    active_pu = models.BigIntegerField(_("aktif PU"), default=0)
+    active_bpu = models.BigIntegerField(_("aktif BPU"), default=0)
+    active_jakon = models.BigIntegerField(_("aktif Jakon"), default=0)
+    active_pmi = models.BigIntegerField(_("aktif PMI"), default=0)
+    workforce_employed = models.BigIntegerField(_("penduduk bekerja"), null=True, blank=True)
+    workforce_kind = models.CharField(
+        _("jenis angka angkatan kerja"), max_length=10, choices=WorkforceKind.choices, blank=True
+    )
+    workforce_source = models.CharField(_("sumber angkatan kerja"), max_length=300, blank=True)
+    workforce_period = models.DateField(_("periode angkatan kerja"), null=True, blank=True)
+    coverage_pct = models.DecimalField(
+        _("cakupan (%)"), max_digits=9, decimal_places=3, null=True, blank=True
+    )
+    target_pct = models.DecimalField(
+        _("target (%)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    gap_to_target = models.BigIntegerField(
+        _("kekurangan peserta menuju target"), null=True, blank=True
+    )
+    new_participants = models.BigIntegerField(_("peserta baru dalam periode"), default=0)
+    non_asn_enrolled = models.BigIntegerField(
+        _("non-ASN terdaftar dari daftar instansi"), default=0
+    )
+    computed_at = models.DateTimeField(_("dihitung pada"))
+
+    class Meta:
+        ordering = ["period", "level", "code"]
+        verbose_name = _("snapshot cakupan")
+        verbose_name_plural = _("snapshot cakupan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "level", "code"], name="coverage_snapshot_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(workforce_employed__isnull=True) | Q(workforce_employed__gte=0),
+                name="coverage_snapshot_workforce_nonnegative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["period", "level", "parent_code"], name="coverage_parent_idx"),
+            models.Index(fields=["level", "code", "period"], name="coverage_trend_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.code} {self.period:%Y-%m}"
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.workforce_kind == WorkforceKind.ESTIMATE
+
+    @property
+    def has_denominator(self) -> bool:
+        return self.coverage_pct is not None

@@ -1,0 +1,26 @@
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import User
+from coverage.models import CoverageSnapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_leaves_dashboards_with_data_for_six_months(client):
+    call_command("seed_demo", verbosity=0)
+    periods = set(CoverageSnapshot.objects.values_list("period", flat=True))
+    assert len(periods) == 6
+    assert max(periods) == timezone.localdate().replace(day=1)
+    client.force_login(User.objects.get(username="dewas"))
+    response = client.get("/cakupan/")
+    assert response.context["current"].active_total > 0
+    assert len(response.context["chart"]["points"]) == 6
+
+
+def test_compute_coverage_command_rejects_a_malformed_period():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("compute_coverage", period="11-2026")
