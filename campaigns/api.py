@@ -44,7 +44,9 @@ class CaseOutput(serializers.ModelSerializer):
         return {"id": employer.pk, "name": employer.name, "npp": employer.npp}
 
     def get_allowed_states(self, case) -> list[str]:
-        return list(services.case_allowed_transitions(case=case, user=self.context["user"]))
+        return list(
+            services.case_allowed_transitions(case=case, user=self.context["user"], in_scope=True)
+        )
 
 
 class TransitionOutput(serializers.Serializer):

@@ -186,8 +186,13 @@ def case_open(
     return case
 
 
-def case_allowed_transitions(*, case: EscalationCase, user) -> tuple[str, ...]:
-    """Next states this user may move the case to."""
+def case_allowed_transitions(
+    *, case: EscalationCase, user, in_scope: bool = False
+) -> tuple[str, ...]:
+    """Next states this user may move the case to.
+
+    `in_scope`: the caller read the case through accounts.scoping already (saves a query per row).
+    """
     allowed = ALLOWED_TRANSITIONS[case.state]
     role = _role_of(user)
     if role == Role.AGENCY:
@@ -198,9 +203,13 @@ def case_allowed_transitions(*, case: EscalationCase, user) -> tuple[str, ...]:
     if role == Role.MANAGEMENT:
         return ()
     if role in (Role.ADMIN, Role.BRANCH, Role.REGIONAL):
-        if not scoping.cases_visible_to(EscalationCase.objects.filter(pk=case.pk), user).exists():
+        visible = scoping.cases_visible_to(EscalationCase.objects.filter(pk=case.pk), user)
+        if not in_scope and not visible.exists():
             return ()
-        return allowed
+        if role == Role.ADMIN:
+            return allowed
+        # Taking the case up is the receiving agency's act; BPJS staff send, resolve or close.
+        return tuple(state for state in allowed if state != CaseState.IN_PROGRESS)
     return ()
 
 

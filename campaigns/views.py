@@ -146,7 +146,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     if case is None:
         raise Http404
-    allowed = services.case_allowed_transitions(case=case, user=request.user)
+    allowed = services.case_allowed_transitions(case=case, user=request.user, in_scope=True)
     form = CaseTransitionForm(request.POST or None, allowed=allowed)
     status = 200
     if request.method == "POST":

@@ -269,3 +269,19 @@ def test_openapi_schema_documents_the_case_api(client, db):
     schema = client.get(reverse("schema"), {"format": "json"}).json()
     assert {"/api/v1/cases/", "/api/v1/cases/{id}/"} <= set(schema["paths"])
     assert "PatchedCaseTransitionInput" in schema["components"]["schemas"]
+
+
+def test_branch_staff_cannot_take_up_a_case_for_the_agency(sent_case, branch_user):
+    with pytest.raises(PermissionDenied):
+        case_transition(case=sent_case, to_state="in_progress", user=branch_user)
+
+
+def test_api_list_for_branch_staff_runs_a_bounded_number_of_queries(
+    client, employer, disnaker, branch_user, django_assert_max_num_queries
+):
+    for _ in range(10):
+        EscalationCaseFactory(employer=employer, agency=disnaker, created_by=branch_user)
+    client.force_login(branch_user)
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/v1/cases/")
+    assert response.json()["results"][0]["allowed_states"] == ["closed"]
