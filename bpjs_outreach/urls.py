@@ -9,11 +9,13 @@ from drf_spectacular.views import (
 )
 
 from core import views as core_views
+from worker_lists.urls import api_urlpatterns as worker_list_api
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    *worker_list_api,
 ]
 
 urlpatterns = [
