@@ -60,7 +60,7 @@ class AgencyApiKeyAuthentication(authentication.BaseAuthentication):
         if not key:
             raise exceptions.AuthenticationFailed(_("Kunci API kosong."))
         try:
-            api_key = AgencyAPIKey.objects.select_related("agency").get_from_key(key)
+            api_key = AgencyAPIKey.objects.get_from_key(key)
         except AgencyAPIKey.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Kunci API tidak valid.")) from None
         if api_key.has_expired or not api_key.agency.is_active:

@@ -201,6 +201,8 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Partner worker lists: the largest accepted request body (file upload or JSON), in bytes.
 WORKER_LIST_MAX_UPLOAD_BYTES = env.int("WORKER_LIST_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+# JSON bodies are parsed whole in the web process, so they get a smaller limit than files.
+WORKER_LIST_MAX_JSON_BYTES = env.int("WORKER_LIST_MAX_JSON_BYTES", default=20 * 1024 * 1024)
 # Rows parsed, validated and loaded per batch; progress is reported after each batch.
 WORKER_LIST_BATCH_ROWS = env.int("WORKER_LIST_BATCH_ROWS", default=20_000)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
+import json
+
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
@@ -14,8 +17,9 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
+from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,24 +40,44 @@ class CanSubmitWorkerList(BasePermission):
         return can_submit_worker_list(request.user)
 
 
-def _body_too_large(request) -> Response | None:
-    limit = settings.WORKER_LIST_MAX_UPLOAD_BYTES
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length <= limit:
-        return None
+class StreamedJsonParser(BaseParser):
+    """JSON read from the request stream. DRF's JSONParser goes through request.body, which is
+    capped by DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, meant for forms); worker lists have their own
+    limit, checked against Content-Length before anything is read."""
+
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return json.load(codecs.getreader("utf-8")(stream))
+        except ValueError as error:
+            raise ParseError(_("JSON tidak valid: %(error)s") % {"error": error}) from None
+
+
+def _too_large(size: int, limit: int) -> Response:
     return Response(
         {
             "detail": _(
                 "Ukuran permintaan %(size)s byte melebihi batas %(limit)s byte "
-                "(%(limit_mb)s MB). Pecah daftar menjadi beberapa file."
+                "(%(limit_mb)s MB). Pecah daftar menjadi beberapa kiriman, atau kirim file "
+                "CSV/XLSX (batas JSON lebih kecil dari batas file)."
             )
-            % {"size": length, "limit": limit, "limit_mb": limit // (1024 * 1024)}
+            % {"size": size, "limit": limit, "limit_mb": round(limit / (1024 * 1024), 1)}
         },
         status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     )
+
+
+def _body_too_large(request) -> Response | None:
+    is_json = request.content_type.startswith("application/json")
+    limit = (
+        settings.WORKER_LIST_MAX_JSON_BYTES if is_json else settings.WORKER_LIST_MAX_UPLOAD_BYTES
+    )
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    return _too_large(length, limit) if length > limit else None
 
 
 def _submission_url(request, submission: WorkerListSubmission) -> str:
@@ -71,7 +95,7 @@ def _submission_or_404(request, pk: int) -> WorkerListSubmission:
 
 class WorkerListCreateApi(APIView):
     permission_classes = [IsAuthenticated, CanSubmitWorkerList]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [StreamedJsonParser, MultiPartParser, FormParser]
 
     class JsonInputSerializer(serializers.Serializer):
         class Meta:
@@ -151,7 +175,7 @@ class WorkerListCreateApi(APIView):
                 {"rows": [_("Wajib diisi (atau kirim file dengan multipart).")]}
             )
         if upload is not None and upload.size > settings.WORKER_LIST_MAX_UPLOAD_BYTES:
-            return _body_too_large(request) or Response(status=413)
+            return _too_large(upload.size, settings.WORKER_LIST_MAX_UPLOAD_BYTES)
         reference = data.get("reference")
         if not isinstance(reference, str):
             raise serializers.ValidationError({"reference": [_("Wajib diisi sebagai teks.")]})

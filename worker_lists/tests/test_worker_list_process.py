@@ -1,4 +1,4 @@
-"""Processing a submitted list: outcomes, error codes, leads, idempotency (SQLite and PostgreSQL)."""
+"""Processing a submitted list: outcomes, error codes, leads, re-runs (SQLite and PostgreSQL)."""
 
 import datetime as dt
 
