@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, views
 
 api_urlpatterns = [
     path("worker-lists/", api.WorkerListCreateApi.as_view(), name="api-worker-list-create"),
@@ -15,4 +15,16 @@ api_urlpatterns = [
         api.WorkerListReportApi.as_view(),
         name="api-worker-list-report",
     ),
+]
+
+urlpatterns = [
+    path("daftar-pekerja/", views.worker_list_index, name="worker-list-index"),
+    path("daftar-pekerja/<int:pk>/", views.worker_list_detail, name="worker-list-detail"),
+    path(
+        "daftar-pekerja/<int:pk>/progres/",
+        views.worker_list_progress,
+        name="worker-list-progress",
+    ),
+    path("prospek/", views.lead_list, name="lead-list"),
+    path("prospek/<int:pk>/status/", views.lead_status_update, name="lead-status-update"),
 ]
