@@ -9,12 +9,17 @@ from drf_spectacular.views import (
 )
 
 from core import views as core_views
+from employers import api as employers_api
 from worker_lists.urls import api_urlpatterns as worker_list_api
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("employers/", employers_api.EmployerListApi.as_view(), name="api-employer-list"),
+    path(
+        "employers/<int:pk>/", employers_api.EmployerDetailApi.as_view(), name="api-employer-detail"
+    ),
     *worker_list_api,
 ]
 

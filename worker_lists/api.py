@@ -27,10 +27,8 @@ from rest_framework.views import APIView
 from accounts.scoping import can_submit_worker_list
 from agencies.models import AgencyAPIKey
 
-from . import reports, schema, selectors, services
+from . import reports, selectors, services
 from .models import OUTCOMES, WorkerListSubmission
-
-assert schema  # registers the Api-Key security scheme with drf-spectacular
 
 _DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
 

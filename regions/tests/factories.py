@@ -58,6 +58,7 @@ class BranchOfficeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = BranchOffice
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"kc-{n}")
     name = factory.LazyAttribute(lambda o: f"Kantor Cabang {o.code}")

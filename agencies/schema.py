@@ -1,4 +1,4 @@
-"""OpenAPI description of the partner API key header (imported by the API module to register)."""
+"""OpenAPI description of the partner API key scheme (loaded by AgenciesConfig.ready)."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
@@ -12,5 +12,5 @@ class AgencyApiKeyScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "`Authorization: Api-Key <key>` (one key per partner agency).",
+            "description": "Partner agency key, sent as `Authorization: Api-Key <key>`.",
         }
