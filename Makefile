@@ -53,3 +53,13 @@ messages: venv
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: bench-ingest bench-coverage
+
+# Worker-list ingestion end to end on PostgreSQL + Redis (real HTTP server and Celery worker on
+# BENCH_PORT); appends the results to docs/BENCHMARKS.md.
+bench-ingest: venv
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	$(PY) manage.py migrate --noinput && \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	$(PY) manage.py bench_ingest --rows $${BENCH_ROWS:-100000 1000000} --port $${BENCH_PORT:-8101}

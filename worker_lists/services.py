@@ -21,6 +21,7 @@ from typing import IO
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -166,30 +167,7 @@ def _enqueue(submission_id: int) -> None:
 
 # --- processing -------------------------------------------------------------------------------
 
-
-def _batched(iterable: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(iterable)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
-def _row_values(submission_id: int, row: CheckedRow) -> tuple:
-    return (
-        submission_id,
-        row.row_number,
-        row.nik,
-        row.full_name,
-        row.birth_date,
-        row.regency_code,
-        row.unit,
-        row.position,
-        RowOutcome.INVALID.value if row.errors else "",
-        json.dumps(row.errors),
-    )
-
-
-_ROW_COLUMNS = (
-    "submission_id",
+_STAGING_COLUMNS = (
     "row_number",
     "nik",
     "full_name",
@@ -197,41 +175,69 @@ _ROW_COLUMNS = (
     "regency_code",
     "unit",
     "position",
-    "outcome",
+    "invalid",
     "errors",
 )
+_NO_ERRORS = "[]"
 
 
-def _load_batch(submission_id: int, rows: list[CheckedRow]) -> None:
-    """One batch of checked rows into the row table, in one statement, committed on its own."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(WorkerListRow._meta.db_table)
-        columns = ", ".join(_ROW_COLUMNS)
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(_row_values(submission_id, row))
-        return
-    WorkerListRow.objects.bulk_create(
-        [
-            WorkerListRow(
-                submission_id=submission_id,
-                row_number=row.row_number,
-                nik=row.nik,
-                full_name=row.full_name,
-                birth_date=row.birth_date,
-                regency_code=row.regency_code,
-                unit=row.unit,
-                position=row.position,
-                outcome=RowOutcome.INVALID if row.errors else "",
-                errors=row.errors,
-            )
-            for row in rows
-        ],
-        batch_size=2000,
+def _batched(iterable: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _staging_table(submission_id: int) -> str:
+    return connection.ops.quote_name(f"worker_list_staging_{submission_id}")
+
+
+def _staging_create(submission_id: int) -> str:
+    """A session-local table without indexes or WAL: checked rows wait there until classified."""
+    table = _staging_table(submission_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} (row_number integer NOT NULL, nik text NOT NULL, "
+            "full_name text NOT NULL, birth_date date, regency_code text NOT NULL, "
+            "unit text NOT NULL, position text NOT NULL, invalid boolean NOT NULL, "
+            "errors text NOT NULL)"
+        )
+    return table
+
+
+def _staging_drop(submission_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_staging_table(submission_id)}")
+
+
+def _staging_values(row: CheckedRow) -> tuple:
+    return (
+        row.row_number,
+        row.nik,
+        row.full_name,
+        row.birth_date,
+        row.regency_code,
+        row.unit,
+        row.position,
+        bool(row.errors),
+        json.dumps(row.errors) if row.errors else _NO_ERRORS,
     )
+
+
+def _staging_load(table: str, rows: list[CheckedRow]) -> None:
+    """One batch of checked rows into staging: COPY on PostgreSQL, executemany elsewhere."""
+    columns = ", ".join(_STAGING_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(_staging_values(row))
+            return
+        placeholders = ", ".join(["%s"] * len(_STAGING_COLUMNS))
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+            [_staging_values(row) for row in rows],
+        )
 
 
 def _checker() -> RowChecker:
@@ -241,43 +247,60 @@ def _checker() -> RowChecker:
     )
 
 
-def _classify_and_create_leads(submission: WorkerListSubmission) -> dict[str, int]:
-    """Duplicates, participant matches and leads for one submission, in a few SQL statements."""
+def _rows_insert_classified(submission: WorkerListSubmission, staging: str) -> None:
+    """Staging -> row table in one statement that decides every outcome on the way.
+
+    The first valid row of a NIK wins, later valid ones are duplicates; an invalid row never
+    makes a later valid one a duplicate. Then the NIK is matched against participants.
+    """
     row = connection.ops.quote_name(WorkerListRow._meta.db_table)
     participant = connection.ops.quote_name(Participant._meta.db_table)
+    errors = "s.errors::jsonb" if connection.vendor == "postgresql" else "s.errors"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {row} WHERE submission_id = %s", [submission.pk])
+        cursor.execute(
+            f"""
+            INSERT INTO {row} (
+                submission_id, row_number, nik, full_name, birth_date, regency_code, unit,
+                position, outcome, errors
+            )
+            SELECT %s, s.row_number, s.nik, s.full_name, s.birth_date, s.regency_code, s.unit,
+                   s.position,
+                   CASE WHEN s.invalid THEN %s
+                        WHEN s.seen > 1 THEN %s
+                        WHEN p.status = %s THEN %s
+                        WHEN p.status IS NOT NULL THEN %s
+                        ELSE %s END,
+                   {errors}
+            FROM (
+                SELECT staged.*,
+                       ROW_NUMBER() OVER (PARTITION BY invalid, nik ORDER BY row_number) AS seen
+                FROM {staging} staged
+            ) s
+            LEFT JOIN {participant} p ON p.nik = s.nik AND NOT s.invalid
+            """,
+            [
+                submission.pk,
+                RowOutcome.INVALID,
+                RowOutcome.DUPLICATE_IN_LIST,
+                ParticipantStatus.ACTIVE,
+                RowOutcome.ALREADY_COVERED,
+                RowOutcome.LAPSED,
+                RowOutcome.NEW_LEAD,
+            ],
+        )
+
+
+def _leads_create(submission: WorkerListSubmission) -> None:
+    """One lead per new NIK and agency, for the primary branch of the work regency.
+
+    The unique (nik, agency) constraint decides races between lists processed at the same time;
+    inserting in NIK order keeps two such transactions from deadlocking each other.
+    """
+    row = connection.ops.quote_name(WorkerListRow._meta.db_table)
     lead = connection.ops.quote_name(EnrollmentLead._meta.db_table)
     branch_regency = connection.ops.quote_name(BranchRegency._meta.db_table)
-    sid = submission.pk
     with connection.cursor() as cursor:
-        # A NIK counts once per list: the first valid row wins, later ones are duplicates.
-        cursor.execute(
-            f"""
-            UPDATE {row} SET outcome = %s
-            WHERE id IN (
-                SELECT id FROM (
-                    SELECT id, ROW_NUMBER() OVER (PARTITION BY nik ORDER BY row_number) AS seen
-                    FROM {row} WHERE submission_id = %s AND outcome = ''
-                ) ranked
-                WHERE seen > 1
-            )
-            """,
-            [RowOutcome.DUPLICATE_IN_LIST, sid],
-        )
-        cursor.execute(
-            f"""
-            UPDATE {row}
-            SET outcome = CASE WHEN p.status = %s THEN %s ELSE %s END
-            FROM {participant} p
-            WHERE {row}.submission_id = %s AND {row}.outcome = '' AND p.nik = {row}.nik
-            """,
-            [ParticipantStatus.ACTIVE, RowOutcome.ALREADY_COVERED, RowOutcome.LAPSED, sid],
-        )
-        cursor.execute(
-            f"UPDATE {row} SET outcome = %s WHERE submission_id = %s AND outcome = ''",
-            [RowOutcome.NEW_LEAD, sid],
-        )
-        # The unique (nik, agency) constraint decides races between lists processed at the same
-        # time; inserting in NIK order keeps two such transactions from deadlocking each other.
         cursor.execute(
             f"""
             INSERT INTO {lead} (
@@ -292,35 +315,48 @@ def _classify_and_create_leads(submission: WorkerListSubmission) -> dict[str, in
             ORDER BY r.nik
             ON CONFLICT (nik, agency_id) DO NOTHING
             """,
-            [submission.agency_id, LeadStatus.NEW, timezone.now(), sid, sid, RowOutcome.NEW_LEAD],
+            [
+                submission.agency_id,
+                LeadStatus.NEW,
+                timezone.now(),
+                submission.pk,
+                submission.pk,
+                RowOutcome.NEW_LEAD,
+            ],
         )
-        cursor.execute(
-            f"SELECT outcome, COUNT(*) FROM {row} WHERE submission_id = %s GROUP BY outcome",
-            [sid],
-        )
-        found = dict(cursor.fetchall())
+
+
+def _outcome_counts(submission: WorkerListSubmission) -> dict[str, int]:
+    found = dict(
+        WorkerListRow.objects.filter(submission=submission)
+        .order_by()
+        .values_list("outcome")
+        .annotate(n=Count("id"))
+        .values_list("outcome", "n")
+    )
     return {outcome: found.get(outcome, 0) for outcome in OUTCOMES}
 
 
 def _fail(submission_id: int, reason: str) -> None:
-    WorkerListRow.objects.filter(submission_id=submission_id).delete()
-    WorkerListSubmission.objects.filter(pk=submission_id).update(
-        status=SubmissionStatus.FAILED,
-        failure_reason=reason,
-        processed_rows=0,
-        total_rows=0,
-        finished_at=timezone.now(),
-    )
+    with transaction.atomic():
+        WorkerListRow.objects.filter(submission_id=submission_id).delete()
+        WorkerListSubmission.objects.filter(pk=submission_id).update(
+            status=SubmissionStatus.FAILED,
+            failure_reason=reason,
+            processed_rows=0,
+            total_rows=0,
+            finished_at=timezone.now(),
+        )
 
 
 def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
-    """Read, check, load and classify one list. Idempotent: it starts from a clean slate.
+    """Read, check, stage, classify and create leads for one list. Idempotent: a re-run replaces
+    the rows with identical ones and finds its leads already there.
 
-    Loading commits batch by batch so progress is visible while it runs; the outcome, the leads and
-    the `done` status are written together in one transaction at the end.
+    Staging commits batch by batch, so progress is visible while it runs; the rows, their
+    outcomes, the leads and the `done` status are written together in one transaction.
     """
     submission = WorkerListSubmission.objects.get(pk=submission_id)
-    WorkerListRow.objects.filter(submission_id=submission_id).delete()
     WorkerListSubmission.objects.filter(pk=submission_id).update(
         status=SubmissionStatus.PROCESSING,
         started_at=timezone.now(),
@@ -331,6 +367,7 @@ def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
         **{f"count_{outcome}": 0 for outcome in OUTCOMES},
     )
     checker = _checker()
+    staging = _staging_create(submission_id)
     processed = 0
     try:
         with submission.file.open("rb") as fileobj:
@@ -338,26 +375,32 @@ def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
             total = estimate
             WorkerListSubmission.objects.filter(pk=submission_id).update(total_rows=estimate)
             for batch in _batched(rows, settings.WORKER_LIST_BATCH_ROWS):
-                _load_batch(submission_id, [checker.check(number, raw) for number, raw in batch])
+                _staging_load(staging, [checker.check(number, raw) for number, raw in batch])
                 processed += len(batch)
                 total = max(total, processed)
                 WorkerListSubmission.objects.filter(pk=submission_id).update(
                     processed_rows=processed, total_rows=total
                 )
+        with transaction.atomic():
+            _rows_insert_classified(submission, staging)
+            _leads_create(submission)
+            counts = _outcome_counts(submission)
+            WorkerListSubmission.objects.filter(pk=submission_id).update(
+                status=SubmissionStatus.DONE,
+                finished_at=timezone.now(),
+                processed_rows=processed,
+                total_rows=processed,
+                **{f"count_{outcome}": counts[outcome] for outcome in OUTCOMES},
+            )
     except UnreadableFileError as error:
         _fail(submission_id, str(error))
-        return WorkerListSubmission.objects.get(pk=submission_id)
     except FileNotFoundError:
         _fail(submission_id, _("File daftar tidak ditemukan di penyimpanan."))
-        return WorkerListSubmission.objects.get(pk=submission_id)
-
-    with transaction.atomic():
-        counts = _classify_and_create_leads(submission)
-        WorkerListSubmission.objects.filter(pk=submission_id).update(
-            status=SubmissionStatus.DONE,
-            finished_at=timezone.now(),
-            processed_rows=processed,
-            total_rows=processed,
-            **{f"count_{outcome}": counts[outcome] for outcome in OUTCOMES},
-        )
+    except Exception:
+        # The partner sees "failed" rather than a list stuck in processing; the task still
+        # raises so the error is logged, and a re-run starts from a clean slate.
+        _fail(submission_id, _("Terjadi kesalahan internal saat memproses daftar."))
+        raise
+    finally:
+        _staging_drop(submission_id)
     return WorkerListSubmission.objects.get(pk=submission_id)

@@ -33,6 +33,11 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FIELD_LIMITS = {"full_name": 150, "unit": 200, "position": 200}
 
 
+def _text(value: object) -> str:
+    # CSV cells are already strings: skip cell_text's type checks on the hot path.
+    return value.strip() if value.__class__ is str else cell_text(value)
+
+
 def error_message(code: str) -> str:
     return str(ERROR_MESSAGES.get(code, code))
 
@@ -68,7 +73,7 @@ class RowChecker:
             return value.date()
         if isinstance(value, dt.date):
             return value
-        text = cell_text(value)
+        text = _text(value)
         if not _ISO_DATE.match(text):
             return None
         try:
@@ -79,7 +84,7 @@ class RowChecker:
 
     def check(self, row_number: int, raw: RawRow) -> CheckedRow:
         errors: list[dict[str, str]] = []
-        nik = cell_text(raw.get("nik"))
+        nik = _text(raw.get("nik"))
         nik_birth_date = None
         try:
             info = parse_nik(nik, known_district_codes=self.known_district_codes, today=self.today)
@@ -87,7 +92,7 @@ class RowChecker:
         except IdentifierError as error:
             errors.append({"field": "nik", "code": error.code})
 
-        full_name = " ".join(cell_text(raw.get("full_name")).split())
+        full_name = " ".join(_text(raw.get("full_name")).split())
         if not full_name:
             errors.append({"field": "full_name", "code": "name_missing"})
 
@@ -97,7 +102,7 @@ class RowChecker:
         elif nik_birth_date is not None and birth_date != nik_birth_date:
             errors.append({"field": "birth_date", "code": "birth_date_mismatch"})
 
-        regency_code = cell_text(raw.get("work_regency_code"))
+        regency_code = _text(raw.get("work_regency_code"))
         if regency_code not in self.known_regency_codes:
             errors.append({"field": "work_regency_code", "code": "regency_unknown"})
 
@@ -107,7 +112,7 @@ class RowChecker:
             full_name=full_name[: _FIELD_LIMITS["full_name"]],
             birth_date=birth_date,
             regency_code=regency_code[:16],
-            unit=cell_text(raw.get("unit"))[: _FIELD_LIMITS["unit"]],
-            position=cell_text(raw.get("position"))[: _FIELD_LIMITS["position"]],
+            unit=_text(raw.get("unit"))[: _FIELD_LIMITS["unit"]],
+            position=_text(raw.get("position"))[: _FIELD_LIMITS["position"]],
             errors=errors,
         )

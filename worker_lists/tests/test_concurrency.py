@@ -10,7 +10,7 @@ from django.db import connection, connections, transaction
 from bpjs_outreach.celery import app as celery_app
 from participants.models import EnrollmentLead
 from worker_lists.models import SubmissionStatus, WorkerListSubmission
-from worker_lists.services import _classify_and_create_leads, worker_list_process
+from worker_lists.services import _leads_create, worker_list_process
 
 from .factories import submit_file
 from .helpers import csv_bytes, worker
@@ -83,7 +83,7 @@ def test_a_list_waits_for_an_uncommitted_overlapping_list_then_skips_its_leads(
         _process_in_thread(second.pk, errors)
 
     with transaction.atomic():
-        _classify_and_create_leads(first)
+        _leads_create(first)
         thread = threading.Thread(target=run_second)
         thread.start()
         deadline = time.monotonic() + WAIT_LIMIT_S
