@@ -382,6 +382,10 @@ def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
                     processed_rows=processed, total_rows=total
                 )
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # The duplicate check sorts the whole list; keep a million rows' sort in memory.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL work_mem = '128MB'")
             _rows_insert_classified(submission, staging)
             _leads_create(submission)
             counts = _outcome_counts(submission)

@@ -42,7 +42,7 @@ def error_message(code: str) -> str:
     return str(ERROR_MESSAGES.get(code, code))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CheckedRow:
     row_number: int
     nik: str
