@@ -135,8 +135,10 @@ class EnrollmentLead(models.Model):
     )
     unit = models.CharField(_("unit kerja"), max_length=200, blank=True)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    # Not indexed: nothing looks leads up by list, and a list can insert a million leads at once.
     first_submission = models.ForeignKey(
         "worker_lists.WorkerListSubmission",
+        db_index=False,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

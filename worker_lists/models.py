@@ -130,8 +130,10 @@ class WorkerListRow(models.Model):
     codes and fields only, so messages are rendered in the reader's language.
     """
 
+    # No index of its own: the unique (submission, row_number) index serves every lookup, and
+    # each index costs time on a million-row insert.
     submission = models.ForeignKey(
-        WorkerListSubmission, on_delete=models.CASCADE, related_name="rows"
+        WorkerListSubmission, on_delete=models.CASCADE, related_name="rows", db_index=False
     )
     row_number = models.PositiveIntegerField(_("baris"))
     nik = models.CharField(_("NIK"), max_length=64, blank=True)

@@ -257,6 +257,10 @@ def _rows_insert_classified(submission: WorkerListSubmission, staging: str) -> N
     participant = connection.ops.quote_name(Participant._meta.db_table)
     errors = "s.errors::jsonb" if connection.vendor == "postgresql" else "s.errors"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Temporary tables get no statistics by themselves; without them the planner
+            # guesses a tiny table and picks a nested loop over a million participants.
+            cursor.execute(f"ANALYZE {staging}")
         cursor.execute(f"DELETE FROM {row} WHERE submission_id = %s", [submission.pk])
         cursor.execute(
             f"""
@@ -267,16 +271,16 @@ def _rows_insert_classified(submission: WorkerListSubmission, staging: str) -> N
             SELECT %s, s.row_number, s.nik, s.full_name, s.birth_date, s.regency_code, s.unit,
                    s.position,
                    CASE WHEN s.invalid THEN %s
-                        WHEN s.seen > 1 THEN %s
+                        WHEN s.row_number > f.first_row THEN %s
                         WHEN p.status = %s THEN %s
                         WHEN p.status IS NOT NULL THEN %s
                         ELSE %s END,
                    {errors}
-            FROM (
-                SELECT staged.*,
-                       ROW_NUMBER() OVER (PARTITION BY invalid, nik ORDER BY row_number) AS seen
-                FROM {staging} staged
-            ) s
+            FROM {staging} s
+            LEFT JOIN (
+                SELECT nik, MIN(row_number) AS first_row
+                FROM {staging} WHERE NOT invalid GROUP BY nik
+            ) f ON f.nik = s.nik AND NOT s.invalid
             LEFT JOIN {participant} p ON p.nik = s.nik AND NOT s.invalid
             """,
             [
@@ -383,7 +387,7 @@ def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
                 )
         with transaction.atomic():
             if connection.vendor == "postgresql":
-                # The duplicate check sorts the whole list; keep a million rows' sort in memory.
+                # Room for the duplicate check's hash of a million NIKs without spilling to disk.
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL work_mem = '128MB'")
             _rows_insert_classified(submission, staging)
