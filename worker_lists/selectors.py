@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from accounts.scoping import leads_visible_to, worker_lists_visible_to
 from participants.models import EnrollmentLead
 
-from .models import RowOutcome, WorkerListRow, WorkerListSubmission
+from .models import WorkerListRow, WorkerListSubmission
 from .validation import error_message
 
 
@@ -76,7 +76,3 @@ def lead_list(
     if status:
         leads = leads.filter(status=status)
     return leads
-
-
-def is_known_outcome(value: str) -> bool:
-    return value in RowOutcome.values

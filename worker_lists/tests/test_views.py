@@ -178,3 +178,32 @@ def test_new_cannot_be_set_by_hand(world, client, branch_user, processed):
     response = client.post(reverse("lead-status-update", args=[lead.pk]), {"status": "new"})
 
     assert response.status_code == 400
+
+
+def test_leads_can_be_filtered_by_agency_and_regency(
+    world, client, regional_user, processed, other_agency
+):
+    theirs = submit_file(agency=other_agency, data=csv_bytes([worker(4)]))
+    worker_list_process(submission_id=theirs.pk)
+    client.force_login(regional_user)
+
+    content = client.get(
+        reverse("lead-list"), {"agency": other_agency.pk, "regency": "36.73"}
+    ).content.decode()
+
+    assert nik(4) in content
+    assert nik(1) not in content
+    assert nik(2) not in content
+
+
+def test_the_upload_page_lists_only_the_agencys_own_lists(
+    world, client, agency_user, other_agency, processed, django_assert_max_num_queries
+):
+    theirs = submit_file(agency=other_agency, data=csv_bytes([worker(1)]), reference="Milik lain")
+    client.force_login(agency_user)
+
+    with django_assert_max_num_queries(6):
+        content = client.get(reverse("worker-list-index")).content.decode()
+
+    assert reverse("worker-list-detail", args=[processed.pk]) in content
+    assert reverse("worker-list-detail", args=[theirs.pk]) not in content
