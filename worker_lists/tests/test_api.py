@@ -286,3 +286,21 @@ def test_the_schema_documents_the_worker_list_contract(world, api_client):
     create = schema["paths"]["/api/v1/worker-lists/"]["post"]
     assert {"application/json", "multipart/form-data"} <= set(create["requestBody"]["content"])
     assert json.dumps(schema).count("Idempotency-Key") >= 1
+
+
+def test_a_multipart_file_field_sent_as_text_is_a_400_naming_the_field(world, api_client):
+    response = api_client.post(URL, {"reference": "x", "file": "nik;nama"}, format="multipart")
+
+    assert response.status_code == 400
+    assert "file" in response.json()
+
+
+def test_an_unreadable_uploaded_file_is_accepted_then_fails_with_a_reason(
+    world, submit, api_client
+):
+    response = submit(data=upload(b"\x00\x01garbage", name="daftar.csv"))
+
+    detail = api_client.get(response.json()["url"]).json()
+    assert response.status_code == 202
+    assert detail["status"] == "failed"
+    assert detail["failure_reason"]
