@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+from celery.signals import task_prerun
 from django.db import connection, connections, transaction
 
 from bpjs_outreach.celery import app as celery_app
@@ -117,6 +118,12 @@ def real_worker(transactional_db):
 def test_lists_sent_through_the_api_are_processed_by_a_real_worker(
     real_worker, world, agency, api_client
 ):
+    eager_flags: list[bool] = []
+
+    def record(sender=None, task=None, **kwargs):
+        eager_flags.append(bool(task.request.is_eager))
+
+    task_prerun.connect(record, weak=False)
     urls = [
         api_client.post(
             "/api/v1/worker-lists/",
@@ -133,5 +140,8 @@ def test_lists_sent_through_the_api_are_processed_by_a_real_worker(
         assert time.monotonic() < deadline, "the worker did not finish the lists"
         time.sleep(0.1)
 
+    task_prerun.disconnect(record)
     assert [api_client.get(url).json()["status"] for url in urls] == ["done", "done"]
     assert EnrollmentLead.objects.filter(agency=agency).count() == 1200
+    # Through the broker when there is a worker, in-process otherwise.
+    assert eager_flags == [real_worker is None] * 2
