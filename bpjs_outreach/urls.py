@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 from core import views as core_views
 from coverage.api import CoverageListApi
 from employers import api as employers_api
+from worker_lists.urls import api_urlpatterns as worker_list_api
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
@@ -21,6 +22,7 @@ api_v1 = [
         "employers/<int:pk>/", employers_api.EmployerDetailApi.as_view(), name="api-employer-detail"
     ),
     path("coverage/", CoverageListApi.as_view(), name="coverage-list"),
+    *worker_list_api,
 ]
 
 urlpatterns = [
@@ -36,6 +38,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("cakupan/", include("coverage.urls")),
+    path("", include("worker_lists.urls")),
 ]
 
 if settings.DEBUG:
