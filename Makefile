@@ -62,6 +62,16 @@ bench-coverage: venv
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_COVERAGE_DB) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_COVERAGE_DB) $(PY) manage.py bench_coverage --count $(BENCH_COVERAGE_COUNT)
 
+# Worker-list ingestion end to end on PostgreSQL + Redis (real HTTP server and Celery worker on
+# BENCH_PORT); appends the results to docs/BENCHMARKS.md.
+bench-ingest: venv
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	$(PY) manage.py migrate --noinput && \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	$(PY) manage.py bench_ingest --rows $${BENCH_ROWS:-100000 1000000} --port $${BENCH_PORT:-8101}
+
 # Employer list page at 100,000 synthetic employers (PostgreSQL; rolled back afterwards).
 bench-employers: venv
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} \

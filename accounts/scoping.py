@@ -205,6 +205,34 @@ def coverage_visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset.none()
 
 
+def can_update_lead(user, lead) -> bool:
+    """Working a lead (enrolled, unreachable...): its branch, that branch's Kanwil, admins."""
+    role = _role(user)
+    if role == Role.ADMIN:
+        return True
+    if role == Role.BRANCH:
+        return lead.branch_id is not None and lead.branch_id == user.branch_id
+    if role == Role.REGIONAL:
+        return lead.branch_id is not None and lead.branch.regional_office_id == (
+            user.regional_office_id
+        )
+    return False
+
+
+def worker_lists_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """A partner agency (user or API key) sees its own lists; head office sees all."""
+    role = _role(user)
+    if role in (Role.ADMIN, Role.MANAGEMENT):
+        return queryset
+    if role == Role.AGENCY:
+        return queryset.filter(agency_id=user.agency_id)
+    return queryset.none()
+
+
+def can_submit_worker_list(user) -> bool:
+    return _role(user) == Role.AGENCY and getattr(user, "agency_id", None) is not None
+
+
 def campaigns_visible_to(queryset: QuerySet, user) -> QuerySet:
     """Campaigns that involve the user's branches or regencies; an agency sees those it is in."""
     from django.db.models import Q

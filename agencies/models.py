@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.models import AbstractAPIKey
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 
 class AgencyKind(models.TextChoices):
@@ -103,8 +103,16 @@ class CooperationAgreement(models.Model):
         return self.number
 
 
+class AgencyAPIKeyManager(APIKeyManager):
+    def get_usable_keys(self):
+        # Authentication reads the agency of every key it checks: fetch both in one query.
+        return super().get_usable_keys().select_related("agency")
+
+
 class AgencyAPIKey(AbstractAPIKey):
     """A partner agency's key for the REST API (stored hashed; the secret is shown once)."""
+
+    objects = AgencyAPIKeyManager()
 
     agency = models.ForeignKey(
         PartnerAgency, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("instansi")

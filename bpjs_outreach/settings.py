@@ -52,13 +52,14 @@ INSTALLED_APPS = [
     "participants",
     "campaigns",
     "coverage",
+    "worker_lists",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -200,6 +201,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Uploaded files (partner worker lists are staged here until processed).
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Partner worker lists: the largest accepted request body (file upload or JSON), in bytes.
+WORKER_LIST_MAX_UPLOAD_BYTES = env.int("WORKER_LIST_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+# JSON bodies are parsed whole in the web process, so they get a smaller limit than files.
+WORKER_LIST_MAX_JSON_BYTES = env.int("WORKER_LIST_MAX_JSON_BYTES", default=20 * 1024 * 1024)
+# Rows parsed, validated and loaded per batch; progress is reported after each batch.
+WORKER_LIST_BATCH_ROWS = env.int("WORKER_LIST_BATCH_ROWS", default=20_000)
 
 # Reference data shipped with the project (copied from shared/data; see SOURCES.md there).
 REFERENCE_DATA_DIR = BASE_DIR / "regions" / "data"

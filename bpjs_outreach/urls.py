@@ -13,6 +13,7 @@ from campaigns.api import CaseDetailApi, CaseListApi
 from core import views as core_views
 from coverage.api import CoverageListApi
 from employers import api as employers_api
+from worker_lists.urls import api_urlpatterns as worker_list_api
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
@@ -23,6 +24,7 @@ api_v1 = [
         "employers/<int:pk>/", employers_api.EmployerDetailApi.as_view(), name="api-employer-detail"
     ),
     path("coverage/", CoverageListApi.as_view(), name="coverage-list"),
+    *worker_list_api,
     path("cases/", CaseListApi.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", CaseDetailApi.as_view(), name="api-case-detail"),
 ]
@@ -40,6 +42,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("cakupan/", include("coverage.urls")),
+    path("", include("worker_lists.urls")),
     path("pemberi-kerja/", include("employers.urls")),
     path("kunjungan/", include(campaign_urls.visit_urls)),
     path("kasus/", include(campaign_urls.case_urls)),

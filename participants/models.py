@@ -135,6 +135,16 @@ class EnrollmentLead(models.Model):
     )
     unit = models.CharField(_("unit kerja"), max_length=200, blank=True)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    # Not indexed: nothing looks leads up by list, and a list can insert a million leads at once.
+    first_submission = models.ForeignKey(
+        "worker_lists.WorkerListSubmission",
+        db_index=False,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads_created",
+        verbose_name=_("daftar pertama"),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=LeadStatus.choices, default=LeadStatus.NEW
     )

@@ -1,15 +1,16 @@
-"""Writes for participants."""
+"""Writes for participants and enrollment leads."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from core.demo import demo_nik
 from regions.models import District
 
-from .models import Participant, ParticipantStatus, Segment
+from .models import EnrollmentLead, LeadStatus, Participant, ParticipantStatus, Segment
 
 # Synthetic births span 40 years (1966-2005), so every encoded two-digit year decodes unambiguously.
 BIRTH_BASE = dt.date(1966, 1, 1)
@@ -118,3 +119,18 @@ def participants_generate(
         with transaction.atomic():
             inserted += len(Participant.objects.bulk_create(batch, ignore_conflicts=True))
     return inserted
+
+
+# What branch staff may record after working a lead; "new" is only ever set on creation.
+LEAD_WORK_OUTCOMES = (LeadStatus.ENROLLED, LeadStatus.UNREACHABLE, LeadStatus.NOT_ELIGIBLE)
+
+
+@transaction.atomic
+def lead_status_set(*, lead: EnrollmentLead, status: str, user) -> EnrollmentLead:
+    if status not in LEAD_WORK_OUTCOMES:
+        raise ValueError(f"status {status!r} cannot be set by hand")
+    lead.status = status
+    lead.status_changed_at = timezone.now()
+    lead.status_changed_by = user
+    lead.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+    return lead

@@ -59,3 +59,14 @@ def test_numbers_use_indonesian_formatting(template, expected, settings):
 
 def test_health_check_answers_ok(client, db):
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+def test_pages_stay_indonesian_when_the_browser_prefers_english(client, db):
+    response = client.get(reverse("login"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="id">' in response.text
+
+
+def test_english_chosen_with_the_switcher_sticks_across_pages(client, db):
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    response = client.get(reverse("login"))
+    assert '<html lang="en">' in response.text

@@ -1,0 +1,61 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import PartnerAgency
+from participants.models import LeadStatus
+from regions.models import Regency
+
+from .models import OUTCOMES, RowOutcome
+
+
+class WorkerListUploadForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Referensi"),
+        max_length=200,
+        help_text=_("Misalnya nomor surat atau nama daftar, agar mudah dicari kembali."),
+    )
+    file = forms.FileField(
+        label=_("File daftar pekerja (CSV atau XLSX)"),
+        help_text=_(
+            "Baris pertama berisi judul kolom: nik, nama, tanggal_lahir (YYYY-MM-DD), "
+            "kode_kabkota (mis. 36.73), unit_kerja, jabatan. Simpan kolom NIK sebagai teks."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.WORKER_LIST_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("File terlalu besar (%(size)s); batasnya %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        return upload
+
+
+class RowFilterForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Hasil"),
+        required=False,
+        choices=[("", _("Semua"))] + [(o, RowOutcome(o).label) for o in OUTCOMES],
+    )
+
+
+class LeadFilterForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Instansi"), queryset=PartnerAgency.objects.none(), required=False
+    )
+    regency = forms.ModelChoiceField(
+        label=_("Kab/kota"), queryset=Regency.objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Semua"))] + LeadStatus.choices
+    )
+
+    def __init__(self, *args, agencies, regencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["regency"].queryset = regencies

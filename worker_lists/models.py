@@ -1,0 +1,167 @@
+"""Worker lists submitted by partner agencies, and the checked rows of each list."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SubmissionStatus(models.TextChoices):
+    QUEUED = "queued", _("Dalam antrean")
+    PROCESSING = "processing", _("Sedang diproses")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
+
+
+class RowOutcome(models.TextChoices):
+    INVALID = "invalid", _("Tidak valid")
+    DUPLICATE_IN_LIST = "duplicate_in_list", _("Ganda dalam daftar")
+    ALREADY_COVERED = "already_covered", _("Sudah terdaftar (aktif)")
+    LAPSED = "lapsed", _("Peserta nonaktif")
+    NEW_LEAD = "new_lead", _("Prospek baru")
+
+
+# The order of the counts in the API, the report and the page.
+OUTCOMES = [choice.value for choice in RowOutcome]
+
+
+class SourceFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class WorkerListSubmissionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "WorkerListSubmissionQuerySet":
+        from accounts.scoping import worker_lists_visible_to
+
+        return worker_lists_visible_to(self, user)
+
+
+class WorkerListSubmission(models.Model):
+    """One list sent by a partner agency. JSON bodies are staged as a CSV file like uploads are."""
+
+    agency = models.ForeignKey(
+        "agencies.PartnerAgency",
+        on_delete=models.PROTECT,
+        related_name="worker_lists",
+        verbose_name=_("instansi"),
+    )
+    reference = models.CharField(_("referensi"), max_length=200)
+    idempotency_key = models.CharField(_("kunci idempotensi"), max_length=200, blank=True)
+    content_hash = models.CharField(_("hash isi"), max_length=64)
+    source_format = models.CharField(_("format"), max_length=4, choices=SourceFormat.choices)
+    original_filename = models.CharField(_("nama file"), max_length=255, blank=True)
+    file = models.FileField(_("file"), upload_to="worker_lists/%Y/%m/")
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.QUEUED,
+    )
+    failure_reason = models.TextField(_("alasan gagal"), blank=True)
+    processed_rows = models.PositiveIntegerField(_("baris diproses"), default=0)
+    total_rows = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    count_invalid = models.PositiveIntegerField(default=0)
+    count_duplicate_in_list = models.PositiveIntegerField(default=0)
+    count_already_covered = models.PositiveIntegerField(default=0)
+    count_lapsed = models.PositiveIntegerField(default=0)
+    count_new_lead = models.PositiveIntegerField(default=0)
+    submitted_by_user = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_by_key = models.ForeignKey(
+        "agencies.AgencyAPIKey",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dikirim"), auto_now_add=True)
+    started_at = models.DateTimeField(_("mulai diproses"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    objects = WorkerListSubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("daftar pekerja")
+        verbose_name_plural = _("daftar pekerja")
+        constraints = [
+            # Two requests racing with the same Idempotency-Key still make one submission.
+            models.UniqueConstraint(
+                fields=["agency", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="worker_list_idempotency_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(processed_rows__lte=models.F("total_rows")),
+                name="worker_list_progress_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.agency_id})"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {outcome: getattr(self, f"count_{outcome}") for outcome in OUTCOMES}
+        return {"total": sum(counts.values()), **counts}
+
+    @property
+    def progress(self) -> dict[str, int]:
+        return {"processed": self.processed_rows, "total": self.total_rows}
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (SubmissionStatus.DONE, SubmissionStatus.FAILED)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == SubmissionStatus.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class WorkerListRow(models.Model):
+    """A data row of a list as it was read, with its outcome and error codes.
+
+    `nik` keeps the raw value (a damaged NIK is reported as sent, never repaired); `errors` keeps
+    codes and fields only, so messages are rendered in the reader's language.
+    """
+
+    # No index of its own: the unique (submission, row_number) index serves every lookup, and
+    # each index costs time on a million-row insert.
+    submission = models.ForeignKey(
+        WorkerListSubmission, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
+    row_number = models.PositiveIntegerField(_("baris"))
+    nik = models.CharField(_("NIK"), max_length=64, blank=True)
+    full_name = models.CharField(_("nama"), max_length=150, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    regency_code = models.CharField(_("kode kab/kota"), max_length=16, blank=True)
+    unit = models.CharField(_("unit kerja"), max_length=200, blank=True)
+    position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    # Blank while the row waits for classification.
+    outcome = models.CharField(
+        _("hasil"), max_length=20, choices=RowOutcome.choices, blank=True, db_index=False
+    )
+    errors = models.JSONField(_("kesalahan"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["submission", "row_number"]
+        verbose_name = _("baris daftar pekerja")
+        verbose_name_plural = _("baris daftar pekerja")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "row_number"], name="worker_list_row_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["submission", "outcome", "row_number"], name="worker_list_row_outcome_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}#{self.row_number}"

@@ -1,0 +1,78 @@
+"""Reads for worker lists and the leads they produce; every read goes through accounts.scoping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+
+from accounts.scoping import leads_visible_to, worker_lists_visible_to
+from participants.models import EnrollmentLead
+
+from .models import WorkerListRow, WorkerListSubmission
+from .validation import error_message
+
+
+def worker_list_list(*, user) -> QuerySet[WorkerListSubmission]:
+    return worker_lists_visible_to(WorkerListSubmission.objects.select_related("agency"), user)
+
+
+def worker_list_get(*, user, pk: int) -> WorkerListSubmission | None:
+    return worker_list_list(user=user).filter(pk=pk).first()
+
+
+def worker_list_rows(
+    *, submission: WorkerListSubmission, outcome: str | None = None
+) -> QuerySet[WorkerListRow]:
+    rows = WorkerListRow.objects.filter(submission=submission)
+    if outcome:
+        rows = rows.filter(outcome=outcome)
+    return rows.order_by("row_number")
+
+
+def row_errors(row: WorkerListRow) -> list[dict[str, str]]:
+    """Errors with messages in the active language."""
+    return [
+        {"field": error["field"], "code": error["code"], "message": error_message(error["code"])}
+        for error in row.errors
+    ]
+
+
+REPORT_HEADER = ["row", "nik", "full_name", "work_regency_code", "outcome", "error_codes", "errors"]
+
+
+def worker_list_report_rows(*, submission: WorkerListSubmission) -> Iterator[list[str | int]]:
+    """The report as plain rows (header first), streamed from the database in chunks."""
+    yield REPORT_HEADER
+    rows = worker_list_rows(submission=submission).values_list(
+        "row_number", "nik", "full_name", "regency_code", "outcome", "errors"
+    )
+    for number, nik, name, regency, outcome, errors in rows.iterator(chunk_size=5000):
+        yield [
+            number,
+            nik,
+            name,
+            regency,
+            outcome,
+            " ".join(error["code"] for error in errors),
+            "; ".join(f"{error['field']}: {error_message(error['code'])}" for error in errors),
+        ]
+
+
+def lead_list(
+    *,
+    user,
+    agency_id: int | None = None,
+    regency_code: str | None = None,
+    status: str | None = None,
+) -> QuerySet[EnrollmentLead]:
+    leads = leads_visible_to(
+        EnrollmentLead.objects.select_related("agency", "work_regency", "branch"), user
+    )
+    if agency_id:
+        leads = leads.filter(agency_id=agency_id)
+    if regency_code:
+        leads = leads.filter(work_regency_id=regency_code)
+    if status:
+        leads = leads.filter(status=status)
+    return leads

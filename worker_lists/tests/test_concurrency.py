@@ -1,0 +1,147 @@
+"""Lists processed at the same time, by threads and by a real Celery worker (PostgreSQL + Redis)."""
+
+import os
+import threading
+import time
+
+import pytest
+from celery.signals import task_prerun
+from django.db import connection, connections, transaction
+
+from bpjs_outreach.celery import app as celery_app
+from participants.models import EnrollmentLead
+from worker_lists.models import SubmissionStatus, WorkerListSubmission
+from worker_lists.services import _leads_create, worker_list_process
+
+from .factories import submit_file
+from .helpers import csv_bytes, worker
+
+WAIT_LIMIT_S = 60  # a safety net so a hang fails the test instead of blocking the suite
+
+
+def _process_in_thread(submission_id, errors):
+    try:
+        worker_list_process(submission_id=submission_id)
+    except Exception as error:  # surfaced by the assertion in the test
+        errors.append(error)
+    finally:
+        connections.close_all()
+
+
+def _overlapping_lists(agency):
+    first = submit_file(agency=agency, data=csv_bytes([worker(n) for n in range(1, 1501)]))
+    second = submit_file(agency=agency, data=csv_bytes([worker(n) for n in range(1001, 2501)]))
+    return first, second
+
+
+@pytest.mark.postgres
+def test_two_overlapping_lists_processed_in_parallel_make_each_lead_once(
+    on_postgres, transactional_db, world, agency, settings
+):
+    settings.WORKER_LIST_BATCH_ROWS = 200
+    first, second = _overlapping_lists(agency)
+    errors: list[Exception] = []
+    threads = [
+        threading.Thread(target=_process_in_thread, args=(submission.pk, errors))
+        for submission in (first, second)
+    ]
+
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WAIT_LIMIT_S)
+
+    assert errors == []
+    assert EnrollmentLead.objects.filter(agency=agency).count() == 2500
+    assert EnrollmentLead.objects.values("nik").distinct().count() == 2500
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.count_new_lead, second.count_new_lead) == (1500, 1500)
+
+
+def _backend_waits_on_a_lock(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+        row = cursor.fetchone()
+    return row is not None and row[0] == "Lock"
+
+
+@pytest.mark.postgres
+def test_a_list_waits_for_an_uncommitted_overlapping_list_then_skips_its_leads(
+    on_postgres, transactional_db, world, agency
+):
+    first, second = _overlapping_lists(agency)
+    # Load the first list, then hold its lead insertion open in this thread's transaction.
+    worker_list_process(submission_id=first.pk)
+    EnrollmentLead.objects.all().delete()
+    second_pid: list[int] = []
+    errors: list[Exception] = []
+
+    def run_second():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            second_pid.append(cursor.fetchone()[0])
+        _process_in_thread(second.pk, errors)
+
+    with transaction.atomic():
+        _leads_create(first)
+        thread = threading.Thread(target=run_second)
+        thread.start()
+        deadline = time.monotonic() + WAIT_LIMIT_S
+        while not (second_pid and _backend_waits_on_a_lock(second_pid[0])):
+            assert time.monotonic() < deadline, "the second list never met the first one's leads"
+            time.sleep(0.05)
+    thread.join(WAIT_LIMIT_S)
+
+    assert errors == []
+    assert EnrollmentLead.objects.count() == 2500
+    assert EnrollmentLead.objects.filter(first_submission=first).count() == 1500
+    assert EnrollmentLead.objects.filter(first_submission=second).count() == 1000
+
+
+@pytest.fixture
+def real_worker(transactional_db):
+    """A Celery worker on the Redis broker with PostgreSQL and REDIS_URL; eager tasks otherwise."""
+    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
+        yield None
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    with start_worker(
+        celery_app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30
+    ) as worker_controller:
+        yield worker_controller
+
+
+def test_lists_sent_through_the_api_are_processed_by_a_real_worker(
+    real_worker, world, agency, api_client
+):
+    eager_flags: list[bool] = []
+
+    def record(sender=None, task=None, **kwargs):
+        eager_flags.append(bool(task.request.is_eager))
+
+    task_prerun.connect(record, weak=False)
+    urls = [
+        api_client.post(
+            "/api/v1/worker-lists/",
+            {"reference": f"daftar {part}", "rows": [worker(n) for n in numbers]},
+            format="json",
+        ).json()["url"]
+        for part, numbers in (("a", range(1, 801)), ("b", range(401, 1201)))
+    ]
+
+    deadline = time.monotonic() + WAIT_LIMIT_S
+    while WorkerListSubmission.objects.exclude(
+        status__in=[SubmissionStatus.DONE, SubmissionStatus.FAILED]
+    ).exists():
+        assert time.monotonic() < deadline, "the worker did not finish the lists"
+        time.sleep(0.1)
+
+    task_prerun.disconnect(record)
+    assert [api_client.get(url).json()["status"] for url in urls] == ["done", "done"]
+    assert EnrollmentLead.objects.filter(agency=agency).count() == 1200
+    # Through the broker when there is a worker, in-process otherwise.
+    assert eager_flags == [real_worker is None] * 2

@@ -1,0 +1,166 @@
+"""Pages: partner agencies upload lists and read reports; branch staff work their leads."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.scoping import (
+    agencies_visible_to,
+    can_submit_worker_list,
+    can_update_lead,
+    leads_visible_to,
+)
+from agencies.models import PartnerAgency
+from participants.models import EnrollmentLead, LeadStatus
+from participants.services import LEAD_WORK_OUTCOMES, lead_status_set
+from regions.models import Regency
+
+from . import selectors, services
+from .forms import LeadFilterForm, RowFilterForm, WorkerListUploadForm
+
+
+def _submission_or_404(request: HttpRequest, pk: int):
+    submission = selectors.worker_list_get(user=request.user, pk=pk)
+    if submission is None:
+        raise Http404
+    return submission
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def worker_list_index(request: HttpRequest) -> HttpResponse:
+    may_submit = can_submit_worker_list(request.user)
+    form = WorkerListUploadForm()
+    if request.method == "POST":
+        if not may_submit:
+            raise PermissionDenied
+        form = WorkerListUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            submission, _created = services.worker_list_submit(
+                agency=request.user.agency,
+                reference=form.cleaned_data["reference"],
+                fileobj=upload,
+                filename=upload.name,
+                submitted_by_user=request.user,
+            )
+            return redirect("worker-list-detail", pk=submission.pk)
+    submissions = Paginator(selectors.worker_list_list(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "worker_lists/index.html",
+        {"form": form, "may_submit": may_submit, "submissions": submissions},
+    )
+
+
+@login_required
+@require_GET
+def worker_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission_or_404(request, pk)
+    filters = RowFilterForm(request.GET)
+    outcome = filters.cleaned_data.get("outcome") if filters.is_valid() else None
+    rows = Paginator(selectors.worker_list_rows(submission=submission, outcome=outcome), 50)
+    page = rows.get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.error_list = selectors.row_errors(row)
+    return render(
+        request,
+        "worker_lists/detail.html",
+        {"submission": submission, "filters": filters, "rows": page, "outcome": outcome or ""},
+    )
+
+
+@login_required
+@require_GET
+def worker_list_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar alone, polled by htmx; once finished the page reloads to show the report."""
+    submission = _submission_or_404(request, pk)
+    response = render(request, "worker_lists/_progress.html", {"submission": submission})
+    if submission.is_finished and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _lead_scope(user):
+    return leads_visible_to(EnrollmentLead.objects.all(), user)
+
+
+@login_required
+@require_GET
+def lead_list(request: HttpRequest) -> HttpResponse:
+    scope = _lead_scope(request.user)
+    filters = LeadFilterForm(
+        request.GET,
+        agencies=agencies_visible_to(PartnerAgency.objects.all(), request.user).filter(
+            pk__in=scope.values("agency_id")
+        ),
+        regencies=Regency.objects.filter(pk__in=scope.values("work_regency_id")),
+    )
+    values = filters.cleaned_data if filters.is_valid() else {}
+    leads = selectors.lead_list(
+        user=request.user,
+        agency_id=values["agency"].pk if values.get("agency") else None,
+        regency_code=values["regency"].pk if values.get("regency") else None,
+        status=values.get("status") or None,
+    )
+    page = Paginator(leads, 50).get_page(request.GET.get("page"))
+    status_counts = dict(
+        scope.order_by()
+        .values_list("status")
+        .annotate(count=Count("id"))
+        .values_list("status", "count")
+    )
+    for lead in page.object_list:
+        lead.editable = can_update_lead(request.user, lead)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "worker_lists/leads.html",
+        {
+            "filters": filters,
+            "leads": page,
+            "work_outcomes": [(s, LeadStatus(s).label) for s in LEAD_WORK_OUTCOMES],
+            "status_counts": [(label, status_counts.get(s, 0)) for s, label in LeadStatus.choices],
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def lead_status_update(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = (
+        _lead_scope(request.user)
+        .select_related("agency", "work_regency", "branch")
+        .filter(pk=pk)
+        .first()
+    )
+    if lead is None:
+        raise Http404
+    if not can_update_lead(request.user, lead):
+        raise PermissionDenied
+    status = request.POST.get("status", "")
+    if status not in LEAD_WORK_OUTCOMES:
+        return HttpResponse(_("Status tidak dikenal."), status=400)
+    lead_status_set(lead=lead, status=status, user=request.user)
+    if request.htmx:
+        lead.editable = True
+        return render(
+            request,
+            "worker_lists/_lead_row.html",
+            {
+                "lead": lead,
+                "work_outcomes": [(s, LeadStatus(s).label) for s in LEAD_WORK_OUTCOMES],
+            },
+        )
+    return redirect("lead-list")
