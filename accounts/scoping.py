@@ -231,3 +231,17 @@ def worker_lists_visible_to(queryset: QuerySet, user) -> QuerySet:
 
 def can_submit_worker_list(user) -> bool:
     return _role(user) == Role.AGENCY and getattr(user, "agency_id", None) is not None
+
+
+def agency_results_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Partner agencies whose list results (aggregate counts) a user may read.
+
+    The board and head office: every agency; a partner agency: itself. Office staff read their
+    own branch's leads instead (leads_visible_to): per-agency totals mix in other offices' work.
+    """
+    role = _role(user)
+    if role in (Role.ADMIN, Role.MANAGEMENT):
+        return queryset
+    if role == Role.AGENCY:
+        return queryset.filter(pk=user.agency_id)
+    return queryset.none()
