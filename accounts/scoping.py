@@ -250,3 +250,17 @@ def campaigns_visible_to(queryset: QuerySet, user) -> QuerySet:
     if role == Role.AGENCY:
         return queryset.filter(agencies=user.agency_id)
     return queryset.none()
+
+
+def agency_results_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Partner agencies whose list results (aggregate counts) a user may read.
+
+    The board and head office: every agency; a partner agency: itself. Office staff read their
+    own branch's leads instead (leads_visible_to): per-agency totals mix in other offices' work.
+    """
+    role = _role(user)
+    if role in (Role.ADMIN, Role.MANAGEMENT):
+        return queryset
+    if role == Role.AGENCY:
+        return queryset.filter(pk=user.agency_id)
+    return queryset.none()

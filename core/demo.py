@@ -452,3 +452,74 @@ def demo_data_create(*, seed: int = 2021) -> list[tuple[str, str]]:
     _targets_create()
     _field_work_create(employers)
     return credentials
+
+
+DEMO_LIST_AGENCY = "Pemerintah Kota Serang (demo)"
+DEMO_LIST_KEY = "demo-honorer-kota-serang-1"
+_DEMO_LIST_UNITS = ("Dinas Pendidikan", "Dinas Kesehatan", "Kecamatan Serang", "Satpol PP")
+
+
+def _demo_list_rows() -> list[list[str]]:
+    """Synthetic non-ASN staff of Kota Serang: a few demo participants (already covered or
+    lapsed), new workers (leads), one NIK damaged by a spreadsheet and one repeated row."""
+    from participants.models import Participant
+
+    header = ["nik", "nama", "tanggal_lahir", "kode_kabkota", "unit_kerja", "jabatan"]
+    known = list(
+        Participant.objects.filter(work_regency_id="36.73")
+        .order_by("status", "nik")
+        .values_list("nik", "full_name", "birth_date", "status")
+    )
+    picked = [p for p in known if p[3] == ParticipantStatus.ACTIVE][:3]
+    picked += [p for p in known if p[3] == ParticipantStatus.INACTIVE][:1]
+    rows = [
+        [nik, name, f"{birth:%Y-%m-%d}", "36.73", _DEMO_LIST_UNITS[i % 4], "Tenaga honorer"]
+        for i, (nik, name, birth, _status) in enumerate(picked)
+    ]
+    for i in range(8):
+        birth = dt.date(1988 + i, 3 + i, 10 + i)
+        female = i % 2 == 1
+        first = (_FIRST_NAMES_F if female else _FIRST_NAMES_M)[i % 5]
+        nik = demo_nik(district_code="36.73.01", birth_date=birth, female=female, serial=9901 + i)
+        unit = _DEMO_LIST_UNITS[i % 4]
+        rows.append(
+            [nik, f"{first} {_LAST_NAMES[i % 5]}", f"{birth:%Y-%m-%d}", "36.73", unit, "Staf"]
+        )
+    rows.append(rows[-1][:])  # the same worker twice in one list
+    rows.append(["3.67301E+15", "Baris Rusak Contoh", "1990-01-01", "36.73", "Satpol PP", "Staf"])
+    return [header, *rows]
+
+
+def demo_worker_list_submit():
+    """One small synthetic worker list from the demo Pemkot Serang, through the real services,
+    so the partner panel and the branch leads page have data. Idempotent: its Idempotency-Key
+    makes a second run find the first list; two of its leads are marked enrolled once."""
+    import csv
+    import io
+
+    from participants.models import EnrollmentLead, LeadStatus
+    from participants.services import lead_status_set
+    from worker_lists.models import SubmissionStatus
+    from worker_lists.services import worker_list_process, worker_list_submit
+
+    agency = PartnerAgency.objects.get(name=DEMO_LIST_AGENCY)
+    text = io.StringIO()
+    csv.writer(text).writerows(_demo_list_rows())
+    submission, _created = worker_list_submit(
+        agency=agency,
+        reference="Daftar honorer Kota Serang (demo, sintetis)",
+        fileobj=io.BytesIO(text.getvalue().encode()),
+        filename="honorer-kota-serang-demo.csv",
+        idempotency_key=DEMO_LIST_KEY,
+        submitted_by_user=User.objects.filter(username="pemda.serang").first(),
+    )
+    submission.refresh_from_db()
+    if submission.status != SubmissionStatus.DONE:
+        # No worker needed for the demo (a queued message, if any, re-runs it harmlessly).
+        submission = worker_list_process(submission_id=submission.pk)
+    leads = EnrollmentLead.objects.filter(agency=agency).order_by("nik")
+    officer = User.objects.filter(username="cabang.serang").first()
+    if officer and not leads.filter(status=LeadStatus.ENROLLED).exists():
+        for lead in leads.filter(status=LeadStatus.NEW)[:2]:
+            lead_status_set(lead=lead, status=LeadStatus.ENROLLED, user=officer)
+    return submission

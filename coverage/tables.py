@@ -29,6 +29,7 @@ class Table:
     columns: list[Column]
     rows: list[dict] = field(default_factory=list)
     link: Callable[[dict], str] | None = None
+    note: str = ""
 
     def html_rows(self) -> list[dict]:
         # Formatted here rather than with template filters: a province table has ~500 cells and
@@ -176,3 +177,34 @@ def table_export(table: Table, *, file_format: str, filename: str) -> HttpRespon
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+PARTNER_COLUMNS = [
+    Column("name", _("Instansi")),
+    Column("kind", _("Jenis")),
+    Column("jurisdiction", _("Wilayah")),
+    Column("lists", _("Daftar selesai"), "int"),
+    Column("rows_submitted", _("Baris dikirim"), "int"),
+    Column("invalid", _("Tidak valid"), "int"),
+    Column("duplicate_in_list", _("Ganda dalam daftar"), "int"),
+    Column("valid", _("Valid"), "int"),
+    Column("already_covered", _("Sudah terdaftar (aktif)"), "int"),
+    Column("lapsed", _("Peserta nonaktif"), "int"),
+    Column("leads", _("Prospek baru (orang)"), "int"),
+    Column("leads_enrolled", _("Prospek sudah didaftarkan"), "int"),
+    Column("enrolled_pct", _("Didaftarkan (%)"), "pct"),
+]
+
+
+def partner_table(*, rows: list[dict]) -> Table:
+    return Table(
+        key="instansi-mitra",
+        title=_("Instansi mitra: hasil daftar pekerja"),
+        columns=PARTNER_COLUMNS,
+        rows=rows,
+        note=_(
+            "Kumulatif sampai akhir periode, dari daftar yang selesai diproses. Baris dikirim = "
+            "tidak valid + ganda dalam daftar + valid. Prospek dihitung per orang (satu per NIK "
+            "per instansi), jadi NIK yang dikirim di beberapa daftar dihitung sekali."
+        ),
+    )

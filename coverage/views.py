@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -25,7 +26,16 @@ from accounts.scoping import sees_everything
 from . import selectors
 from .charts import trend_chart
 from .models import SnapshotLevel
-from .tables import TREND_COLUMNS, Column, Table, snapshot_row, snapshot_table, table_export
+from .services import period_next
+from .tables import (
+    TREND_COLUMNS,
+    Column,
+    Table,
+    partner_table,
+    snapshot_row,
+    snapshot_table,
+    table_export,
+)
 
 PAGE_URL_NAMES = {
     SnapshotLevel.NATIONAL: "coverage:national",
@@ -71,6 +81,16 @@ def _requested_period(request: HttpRequest, periods: list[dt.date]) -> dt.date |
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
+def _partner_panel(user, *, period: dt.date, province_code: str | None = None) -> Table:
+    # Cumulative to the end of the shown month, like the snapshots' non-ASN enrolled count.
+    until = dt.datetime.combine(
+        period_next(period), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    return partner_table(
+        rows=selectors.partner_agency_results(user=user, until=until, province_code=province_code)
+    )
+
+
 def _child_tables(request, *, level: str, code: str, period: dt.date) -> list[Table]:
     user = request.user
     link = _row_link(period)
@@ -92,6 +112,7 @@ def _child_tables(request, *, level: str, code: str, period: dt.date) -> list[Ta
                 ),
                 link=link,
             ),
+            _partner_panel(user, period=period),
         ]
     if level == SnapshotLevel.PROVINCE:
         return [
@@ -111,6 +132,7 @@ def _child_tables(request, *, level: str, code: str, period: dt.date) -> list[Ta
                 ),
                 link=link,
             ),
+            _partner_panel(user, period=period, province_code=code),
         ]
     if level in (SnapshotLevel.KANWIL, SnapshotLevel.BRANCH):
         tables = []

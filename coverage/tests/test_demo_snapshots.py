@@ -24,3 +24,22 @@ def test_compute_coverage_command_rejects_a_malformed_period():
 
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("compute_coverage", period="11-2026")
+
+
+def test_seed_demo_fills_the_partner_panel_once_however_often_it_runs(client, settings, tmp_path):
+    from participants.models import EnrollmentLead
+    from worker_lists.models import WorkerListSubmission
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    assert WorkerListSubmission.objects.count() == 1
+    client.force_login(User.objects.get(username="dewas"))
+    response = client.get("/cakupan/")
+    panel = next(t for t in response.context["tables"] if t.key == "instansi-mitra")
+    (row,) = panel.rows
+    assert row["name"] == "Pemerintah Kota Serang (demo)"
+    assert (row["rows_submitted"], row["invalid"], row["duplicate_in_list"]) == (14, 1, 1)
+    assert (row["already_covered"], row["lapsed"]) == (3, 1)
+    assert (row["leads"], row["leads_enrolled"]) == (8, 2)
+    assert EnrollmentLead.objects.filter(branch__code="kc-serang-raya").count() == 8

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from core.demo import DEMO_PASSWORD, demo_data_create
+from core.demo import DEMO_PASSWORD, demo_data_create, demo_worker_list_submit
 from regions.models import BranchOffice
 
 
@@ -18,6 +18,8 @@ class Command(BaseCommand):
                 stdout=self.stdout,
             )
         credentials = demo_data_create()
+        # After the demo data commits: the list's processing reads those participants.
+        demo_worker_list_submit()
         # The dashboards read snapshots only: compute this month and five before it for the trend.
         call_command(
             "compute_coverage", months=6, stdout=self.stdout, verbosity=options["verbosity"]
