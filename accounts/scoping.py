@@ -42,6 +42,33 @@ def regency_codes_in_scope(user) -> list[str] | None:
     return sorted(set(links.values_list("regency_id", flat=True)))
 
 
+def _branch_owned(queryset: QuerySet, role: str | None, user) -> QuerySet | None:
+    """The common rule for rows a branch owns (employers, visits, cases, leads): head office and
+    the board see all, Kanwil staff their branches' rows, branch staff their branch's. None for
+    roles the caller must decide itself (agencies, anonymous)."""
+    if role in (Role.ADMIN, Role.MANAGEMENT):
+        return queryset
+    if role == Role.REGIONAL:
+        return queryset.filter(branch__regional_office_id=user.regional_office_id)
+    if role == Role.BRANCH:
+        return queryset.filter(branch_id=user.branch_id)
+    return None
+
+
+def _may_write_branch_owned(user, branch_id: int | None, branch_loader) -> bool:
+    """Writes to a branch-owned row: its branch, that branch's Kanwil and administrators."""
+    role = _role(user)
+    if role == Role.ADMIN:
+        return True
+    if branch_id is None:
+        return False
+    if role == Role.BRANCH:
+        return branch_id == user.branch_id
+    if role == Role.REGIONAL:
+        return branch_loader().regional_office_id == user.regional_office_id
+    return False
+
+
 def branches_visible_to(queryset: QuerySet, user) -> QuerySet:
     role = _role(user)
     if role in (Role.ADMIN, Role.MANAGEMENT):
@@ -55,12 +82,9 @@ def branches_visible_to(queryset: QuerySet, user) -> QuerySet:
 
 def employers_visible_to(queryset: QuerySet, user) -> QuerySet:
     role = _role(user)
-    if role in (Role.ADMIN, Role.MANAGEMENT):
-        return queryset
-    if role == Role.REGIONAL:
-        return queryset.filter(branch__regional_office_id=user.regional_office_id)
-    if role == Role.BRANCH:
-        return queryset.filter(branch_id=user.branch_id)
+    owned = _branch_owned(queryset, role, user)
+    if owned is not None:
+        return owned
     if role == Role.AGENCY:
         from campaigns.models import EscalationCase
 
@@ -80,12 +104,9 @@ def participants_visible_to(queryset: QuerySet, user) -> QuerySet:
 
 def cases_visible_to(queryset: QuerySet, user) -> QuerySet:
     role = _role(user)
-    if role in (Role.ADMIN, Role.MANAGEMENT):
-        return queryset
-    if role == Role.REGIONAL:
-        return queryset.filter(branch__regional_office_id=user.regional_office_id)
-    if role == Role.BRANCH:
-        return queryset.filter(branch_id=user.branch_id)
+    owned = _branch_owned(queryset, role, user)
+    if owned is not None:
+        return owned
     if role == Role.AGENCY:
         # A draft has not been sent yet: the receiving agency does not see it.
         return queryset.filter(agency_id=user.agency_id).exclude(state="draft")
@@ -93,14 +114,8 @@ def cases_visible_to(queryset: QuerySet, user) -> QuerySet:
 
 
 def visits_visible_to(queryset: QuerySet, user) -> QuerySet:
-    role = _role(user)
-    if role in (Role.ADMIN, Role.MANAGEMENT):
-        return queryset
-    if role == Role.REGIONAL:
-        return queryset.filter(branch__regional_office_id=user.regional_office_id)
-    if role == Role.BRANCH:
-        return queryset.filter(branch_id=user.branch_id)
-    return queryset.none()
+    owned = _branch_owned(queryset, _role(user), user)
+    return queryset.none() if owned is None else owned
 
 
 def agencies_visible_to(queryset: QuerySet, user) -> QuerySet:
@@ -114,27 +129,15 @@ def agencies_visible_to(queryset: QuerySet, user) -> QuerySet:
 
 def can_edit_employer(user, employer) -> bool:
     """Writes: the owning branch, its Kanwil and administrators. The board only reads."""
-    role = _role(user)
-    if role == Role.ADMIN:
-        return True
-    if role == Role.BRANCH:
-        return employer.branch_id == user.branch_id
-    if role == Role.REGIONAL:
-        return employer.branch_id is not None and employer.branch.regional_office_id == (
-            user.regional_office_id
-        )
-    return False
+    return _may_write_branch_owned(user, employer.branch_id, lambda: employer.branch)
 
 
 def leads_visible_to(queryset: QuerySet, user) -> QuerySet:
     """Branch staff work their branch's leads; an agency sees the leads its lists produced."""
     role = _role(user)
-    if role in (Role.ADMIN, Role.MANAGEMENT):
-        return queryset
-    if role == Role.REGIONAL:
-        return queryset.filter(branch__regional_office_id=user.regional_office_id)
-    if role == Role.BRANCH:
-        return queryset.filter(branch_id=user.branch_id)
+    owned = _branch_owned(queryset, role, user)
+    if owned is not None:
+        return owned
     if role == Role.AGENCY:
         return queryset.filter(agency_id=user.agency_id)
     return queryset.none()
@@ -207,16 +210,7 @@ def coverage_visible_to(queryset: QuerySet, user) -> QuerySet:
 
 def can_update_lead(user, lead) -> bool:
     """Working a lead (enrolled, unreachable...): its branch, that branch's Kanwil, admins."""
-    role = _role(user)
-    if role == Role.ADMIN:
-        return True
-    if role == Role.BRANCH:
-        return lead.branch_id is not None and lead.branch_id == user.branch_id
-    if role == Role.REGIONAL:
-        return lead.branch_id is not None and lead.branch.regional_office_id == (
-            user.regional_office_id
-        )
-    return False
+    return _may_write_branch_owned(user, lead.branch_id, lambda: lead.branch)
 
 
 def worker_lists_visible_to(queryset: QuerySet, user) -> QuerySet:
