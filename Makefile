@@ -52,7 +52,7 @@ messages: venv
 	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
 
-bench: bench-ingest bench-coverage
+bench: bench-ingest bench-coverage bench-employers
 
 # Coverage engine at national scale on its own PostgreSQL database (created if missing).
 BENCH_COVERAGE_DB ?= bpjs_coverage_bench
