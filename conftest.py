@@ -18,6 +18,19 @@ def _celery_runs_eagerly_unless_a_test_asks_for_a_worker():
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_teardown(django_db_setup, django_db_blocker):
+    """Celery worker threads started by tests keep their own connections open; end them before
+    the test database is dropped, or PostgreSQL refuses to drop it."""
+    yield
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
 @pytest.fixture
 def on_postgres():
     if connection.vendor != "postgresql":
