@@ -98,7 +98,9 @@ def test_the_compiled_catalogue_matches_the_po_file(catalogue):
                 ]
                 expected = [entry["msgstr[0]"], entry["msgstr[1]"]]
             else:
-                got = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                got = (
+                    translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                )
                 expected = entry["msgstr"]
             if got != expected:
                 stale.append(msgid)
