@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
@@ -164,7 +165,7 @@ def _child_tables(request, *, level: str, code: str, period: dt.date) -> list[Ta
             title=_("Pemberi kerja menurut status kepatuhan"),
             columns=[
                 Column("label", _("Status kepatuhan")),
-                Column("employers", _("Pemberi kerja"), "int"),
+                Column("employers", pgettext("daftar", "Pemberi kerja"), "int"),
                 Column("reported", _("Tenaga kerja dilaporkan"), "int"),
                 Column("registered", _("Tenaga kerja terdaftar"), "int"),
                 Column("unregistered", _("Belum terdaftar"), "int"),
