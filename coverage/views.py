@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
@@ -164,7 +165,7 @@ def _child_tables(request, *, level: str, code: str, period: dt.date) -> list[Ta
             title=_("Pemberi kerja menurut status kepatuhan"),
             columns=[
                 Column("label", _("Status kepatuhan")),
-                Column("employers", _("Pemberi kerja"), "int"),
+                Column("employers", pgettext("daftar", "Pemberi kerja"), "int"),
                 Column("reported", _("Tenaga kerja dilaporkan"), "int"),
                 Column("registered", _("Tenaga kerja terdaftar"), "int"),
                 Column("unregistered", _("Belum terdaftar"), "int"),
@@ -234,7 +235,7 @@ def _coverage_page(request: HttpRequest, *, level: str, code: str) -> HttpRespon
         "target_path": selectors.coverage_target_path(level=level, code=code) if current else [],
         "sees_everything": sees_everything(user),
         "parent_url": _parent_url(level, current, period, user),
-        "attribution": PROVINCE_MAP_ATTRIBUTION,
+        "attribution": _("Batas provinsi: %(source)s") % {"source": PROVINCE_MAP_SOURCE},
     }
     if level == SnapshotLevel.NATIONAL and current:
         context["map_values"] = {
@@ -262,9 +263,8 @@ def _parent_url(level: str, current, period, user) -> str:
     return ""
 
 
-PROVINCE_MAP_ATTRIBUTION = (
-    'Batas provinsi: "Indonesia GeoJSON & TopoJSON Maps (38 Provinces)", denyherianto, CC BY 4.0'
-)
+# The attribution CC BY 4.0 asks for (shared/data/SOURCES.md); only its lead-in is translated.
+PROVINCE_MAP_SOURCE = '"Indonesia GeoJSON & TopoJSON Maps (38 Provinces)", denyherianto, CC BY 4.0'
 
 
 @_staff_only

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -73,7 +74,7 @@ class EmployerDetailApi(APIView):
         def validate(self, attrs):
             if "compliance_status" in attrs and not attrs.get("reason"):
                 raise serializers.ValidationError(
-                    {"reason": "Alasan perubahan status wajib diisi."}
+                    {"reason": _("Alasan perubahan status wajib diisi.")}
                 )
             return attrs
 

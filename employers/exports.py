@@ -10,24 +10,26 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 
 from .models import ComplianceStatus, Sector, SizeClass
 
+# Marked for makemessages; translated when the file is written, in the requester's language.
 COLUMNS = (
     ("npp", "NPP"),
-    ("name", "Nama"),
+    ("name", gettext_noop("Nama")),
     ("nib", "NIB"),
     ("npwp", "NPWP"),
-    ("compliance_status", "Status kepatuhan"),
-    ("sector", "Sektor"),
-    ("size_class", "Skala"),
-    ("regency__name", "Kab/kota"),
-    ("district__name", "Kecamatan"),
-    ("branch__name", "Kantor cabang"),
-    ("reported_workers", "TK dilaporkan"),
-    ("registered_workers", "TK terdaftar"),
-    ("last_visited_on", "Kunjungan terakhir"),
+    ("compliance_status", gettext_noop("Status kepatuhan")),
+    ("sector", gettext_noop("Sektor")),
+    ("size_class", gettext_noop("Skala")),
+    ("regency__name", gettext_noop("Kab/kota")),
+    ("district__name", gettext_noop("Kecamatan")),
+    ("branch__name", gettext_noop("Kantor cabang")),
+    ("reported_workers", gettext_noop("TK dilaporkan")),
+    ("registered_workers", gettext_noop("TK terdaftar")),
+    ("last_visited_on", gettext_noop("Kunjungan terakhir")),
 )
 _LABELS = {
     "compliance_status": dict(ComplianceStatus.choices),

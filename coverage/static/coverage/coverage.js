@@ -42,6 +42,10 @@
     return "#edf8e9";
   }
 
+  // Words come from the template so they follow the page's language.
+  var locale = mapElement.getAttribute("data-locale") || "id-ID";
+  function label(name) { return mapElement.getAttribute("data-text-" + name) || ""; }
+
   var map = L.map(mapElement, { zoomSnap: 0.25, attributionControl: true });
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(mapElement.getAttribute("data-attribution"));
@@ -57,10 +61,10 @@
           var value = values[feature.properties.KODE_PROV];
           var text = feature.properties.PROVINSI;
           if (value) {
-            text = value.name + ": " + (value.pct === null ? "tanpa penyebut"
-              : value.pct.toLocaleString("id-ID", { maximumFractionDigits: 2 }) + "%") +
-              (value.estimate ? " (penyebut estimasi)" : "") +
-              " · " + value.active.toLocaleString("id-ID") + " peserta aktif";
+            text = value.name + ": " + (value.pct === null ? label("no-denominator")
+              : value.pct.toLocaleString(locale, { maximumFractionDigits: 2 }) + "%") +
+              (value.estimate ? " " + label("estimate") : "") +
+              " · " + value.active.toLocaleString(locale) + " " + label("active");
             shape.on("click", function () { window.location.href = value.url; });
           }
           shape.bindTooltip(text, { sticky: true });
