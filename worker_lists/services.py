@@ -211,17 +211,10 @@ def _staging_drop(submission_id: int) -> None:
 
 
 def _staging_values(row: CheckedRow) -> tuple:
-    return (
-        row.row_number,
-        row.nik,
-        row.full_name,
-        row.birth_date,
-        row.regency_code,
-        row.unit,
-        row.position,
-        bool(row.errors),
-        json.dumps(row.errors) if row.errors else _NO_ERRORS,
-    )
+    errors = row.errors
+    if errors is None:
+        return (*row[:7], False, _NO_ERRORS)
+    return (*row[:7], True, json.dumps(errors))
 
 
 def _staging_load(table: str, rows: list[CheckedRow]) -> None:
@@ -317,7 +310,7 @@ def _leads_create(submission: WorkerListSubmission) -> None:
             LEFT JOIN {branch_regency} br ON br.regency_id = r.regency_code AND br.is_primary
             WHERE r.submission_id = %s AND r.outcome = %s
             ORDER BY r.nik
-            ON CONFLICT (nik, agency_id) DO NOTHING
+            ON CONFLICT (agency_id, nik) DO NOTHING
             """,
             [
                 submission.agency_id,
