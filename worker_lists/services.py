@@ -179,6 +179,10 @@ _ROW_COLUMNS = (
     "errors",
 )
 _NO_ERRORS = "[]"
+# Plain strings: COPY writes them as they are, and they key the counts like OUTCOMES does.
+_INVALID = RowOutcome.INVALID.value
+_DUPLICATE = RowOutcome.DUPLICATE_IN_LIST.value
+_NEW_LEAD = RowOutcome.NEW_LEAD.value
 
 
 def _batched(iterable: Iterable, size: int) -> Iterator[list]:
@@ -217,12 +221,12 @@ class _Classifier:
         for row in rows:
             errors = row.errors
             if errors is not None:
-                outcome = RowOutcome.INVALID
+                outcome = _INVALID
             elif row.nik in seen:
-                outcome = RowOutcome.DUPLICATE_IN_LIST
+                outcome = _DUPLICATE
             else:
                 seen.add(row.nik)
-                outcome = RowOutcome.NEW_LEAD
+                outcome = _NEW_LEAD
             counts[outcome] += 1
             values.append(
                 (
