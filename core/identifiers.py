@@ -121,6 +121,55 @@ def parse_nik(
     return NikInfo(nik=raw, district_code=district_code, birth_date=birth_date, sex=sex)
 
 
+class NikChecker:
+    """parse_nik's rules for many NIKs in a row (worker lists): same codes, same order.
+
+    A well-formed NIK (16 ASCII digits, the usual case) is checked with string slicing and two
+    caches (district prefix -> known, DDMMYY -> decoded birth date) instead of regular
+    expressions, an exception and a date construction per NIK; anything else goes through
+    parse_nik itself, so the rules stay defined once. Both caches are bounded: 10**6 possible
+    prefixes at most, and only the ~74,000 valid DDMMYY values are kept.
+    """
+
+    def __init__(
+        self, *, known_district_codes: Container[str] | None = None, today: dt.date | None = None
+    ):
+        self.known_district_codes = known_district_codes
+        self.today = today or dt.date.today()
+        self._district_known: dict[str, bool] = {}
+        self._birth_dates: dict[str, dt.date] = {}
+
+    def check(self, raw: str) -> tuple[str | None, dt.date | None]:
+        """(error code or None, encoded birth date or None) for a stripped string."""
+        if len(raw) != NIK_LENGTH or not raw.isascii() or not raw.isdigit():
+            try:
+                info = parse_nik(
+                    raw, known_district_codes=self.known_district_codes, today=self.today
+                )
+            except IdentifierError as error:
+                return error.code, None
+            return None, info.birth_date
+        if self.known_district_codes is not None:
+            prefix = raw[:6]
+            known = self._district_known.get(prefix)
+            if known is None:
+                known = nik_district_code(raw) in self.known_district_codes
+                self._district_known[prefix] = known
+            if not known:
+                return "nik_region_unknown", None
+        encoded = raw[6:12]
+        birth_date = self._birth_dates.get(encoded)
+        if birth_date is None:
+            try:
+                birth_date, _sex = nik_birth_date(raw, today=self.today)
+            except IdentifierError as error:
+                return error.code, None
+            self._birth_dates[encoded] = birth_date
+        if raw.endswith("0000"):
+            return "nik_serial_invalid", None
+        return None, birth_date
+
+
 def normalize_npwp(value: object) -> str:
     """Strip the usual punctuation (01.234.567.8-901.000) and check for 15 or 16 digits."""
     digits = _NPWP_SEPARATORS.sub("", "" if value is None else str(value).strip())

@@ -105,17 +105,23 @@ class EnrollmentLead(models.Model):
     nik = models.CharField(_("NIK"), max_length=16)
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    # The foreign keys below carry no index of their own: a list can insert a million leads at
+    # once and every index is paid per lead. Lookups by agency use the unique (agency, nik)
+    # index, by branch and regency the (.., status) indexes; employer and status_changed_by are
+    # empty on new leads, so their indexes are partial (see Meta.indexes).
     agency = models.ForeignKey(
         "agencies.PartnerAgency",
         on_delete=models.PROTECT,
         related_name="leads",
         verbose_name=_("instansi pengirim"),
+        db_index=False,
     )
     work_regency = models.ForeignKey(
         "regions.Regency",
         on_delete=models.PROTECT,
         related_name="leads",
         verbose_name=_("kab/kota tempat kerja"),
+        db_index=False,
     )
     branch = models.ForeignKey(
         "regions.BranchOffice",
@@ -124,6 +130,7 @@ class EnrollmentLead(models.Model):
         blank=True,
         related_name="leads",
         verbose_name=_("kantor cabang"),
+        db_index=False,
     )
     employer = models.ForeignKey(
         "employers.Employer",
@@ -132,6 +139,7 @@ class EnrollmentLead(models.Model):
         blank=True,
         related_name="leads",
         verbose_name=_("pemberi kerja"),
+        db_index=False,
     )
     unit = models.CharField(_("unit kerja"), max_length=200, blank=True)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
@@ -150,7 +158,12 @@ class EnrollmentLead(models.Model):
     )
     status_changed_at = models.DateTimeField(_("status berubah"), null=True, blank=True)
     status_changed_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
@@ -161,11 +174,22 @@ class EnrollmentLead(models.Model):
         verbose_name = _("prospek pendaftaran")
         verbose_name_plural = _("prospek pendaftaran")
         constraints = [
-            models.UniqueConstraint(fields=["nik", "agency"], name="lead_unique_per_nik_agency"),
+            # Agency first, so the same index serves an agency's leads (scoping, panels).
+            models.UniqueConstraint(fields=["agency", "nik"], name="lead_unique_per_agency_nik"),
         ]
         indexes = [
             models.Index(fields=["branch", "status"], name="lead_branch_status_idx"),
             models.Index(fields=["work_regency", "status"], name="lead_regency_status_idx"),
+            models.Index(
+                fields=["employer"],
+                condition=Q(employer__isnull=False),
+                name="lead_employer_idx",
+            ),
+            models.Index(
+                fields=["status_changed_by"],
+                condition=Q(status_changed_by__isnull=False),
+                name="lead_status_changed_by_idx",
+            ),
         ]
 
     def __str__(self) -> str:

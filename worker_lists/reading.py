@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import IO
 
 from django.utils.translation import gettext as _
@@ -37,7 +38,8 @@ HEADER_ALIASES = {
 }
 _CHUNK = 1 << 20
 
-RawRow = dict[str, object]
+# One data row's cells in FIELDS order; an absent optional column reads as "" (CSV) or None.
+RawRow = tuple[object, ...]
 
 
 class UnreadableFileError(ValueError):
@@ -66,6 +68,14 @@ def _column_positions(header: list[object]) -> dict[str, int]:
             % {"missing": ", ".join(missing)}
         )
     return positions
+
+
+def _cell_picker(positions: dict[str, int]):
+    """A C-speed getter of the FIELDS cells of a row that has a sentinel appended at its end.
+
+    Absent optional columns point at the sentinel (index -1), so no per-row dict is built.
+    """
+    return itemgetter(*(positions.get(field, -1) for field in FIELDS)), max(positions.values())
 
 
 def sniff_text_file(fileobj: IO[bytes]) -> tuple[str, int]:
@@ -102,19 +112,18 @@ def _csv_rows(fileobj: IO[bytes]) -> tuple[int, Iterator[tuple[int, RawRow]]]:
     header = next(csv.reader([first_line], delimiter=delimiter))
     positions = _column_positions(header)
 
+    pick, last = _cell_picker(positions)
+
     def rows() -> Iterator[tuple[int, RawRow]]:
         reader = csv.reader(text, delimiter=delimiter)
         try:
             for number, cells in enumerate(reader, start=1):
-                if not any(cell.strip() for cell in cells):
+                if not "".join(cells).strip():
                     continue
-                yield (
-                    number,
-                    {
-                        field: cells[index] if index < len(cells) else ""
-                        for field, index in positions.items()
-                    },
-                )
+                if len(cells) <= last:
+                    cells.extend([""] * (last + 1 - len(cells)))
+                cells.append("")
+                yield number, pick(cells)
         except csv.Error as error:
             raise UnreadableFileError(
                 _("File CSV rusak sekitar baris %(line)s: %(error)s")
@@ -139,18 +148,15 @@ def _xlsx_rows(fileobj: IO[bytes]) -> tuple[int, Iterator[tuple[int, RawRow]]]:
     positions = _column_positions(list(header))
     total = max((sheet.max_row or 1) - 1, 0)
 
+    pick, last = _cell_picker(positions)
+
     def rows() -> Iterator[tuple[int, RawRow]]:
         try:
             for number, cells in enumerate(values, start=1):
                 if not any(cell is not None and str(cell).strip() for cell in cells):
                     continue
-                yield (
-                    number,
-                    {
-                        field: cells[index] if index < len(cells) else None
-                        for field, index in positions.items()
-                    },
-                )
+                padded = [*cells, *([None] * (last + 1 - len(cells))), None]
+                yield number, pick(padded)
         finally:
             workbook.close()
 

@@ -1,9 +1,9 @@
 """Writes for worker lists: accept a submission, then process it (read, check, load, classify).
 
-Processing is set-based: rows are checked in plain Python while streaming the file, bulk-loaded
-(COPY on PostgreSQL, bulk_create elsewhere), then classified and turned into leads by a handful of
-SQL statements. Every step is safe to run again: a re-run after a crash yields the same rows,
-counts and leads.
+Processing is set-based: rows are checked and de-duplicated in plain Python while streaming the
+file and written once (COPY on PostgreSQL, executemany elsewhere); one join then matches them
+against participants and one INSERT ... ON CONFLICT turns new workers into leads. Every step is
+safe to run again: a re-run after a crash yields the same rows, counts and leads.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,7 +166,8 @@ def _enqueue(submission_id: int) -> None:
 
 # --- processing -------------------------------------------------------------------------------
 
-_STAGING_COLUMNS = (
+_ROW_COLUMNS = (
+    "submission_id",
     "row_number",
     "nik",
     "full_name",
@@ -175,69 +175,20 @@ _STAGING_COLUMNS = (
     "regency_code",
     "unit",
     "position",
-    "invalid",
+    "outcome",
     "errors",
 )
 _NO_ERRORS = "[]"
+# Plain strings: COPY writes them as they are, and they key the counts like OUTCOMES does.
+_INVALID = RowOutcome.INVALID.value
+_DUPLICATE = RowOutcome.DUPLICATE_IN_LIST.value
+_NEW_LEAD = RowOutcome.NEW_LEAD.value
 
 
 def _batched(iterable: Iterable, size: int) -> Iterator[list]:
     iterator = iter(iterable)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-def _staging_table(submission_id: int) -> str:
-    return connection.ops.quote_name(f"worker_list_staging_{submission_id}")
-
-
-def _staging_create(submission_id: int) -> str:
-    """A session-local table without indexes or WAL: checked rows wait there until classified."""
-    table = _staging_table(submission_id)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {table} (row_number integer NOT NULL, nik text NOT NULL, "
-            "full_name text NOT NULL, birth_date date, regency_code text NOT NULL, "
-            "unit text NOT NULL, position text NOT NULL, invalid boolean NOT NULL, "
-            "errors text NOT NULL)"
-        )
-    return table
-
-
-def _staging_drop(submission_id: int) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {_staging_table(submission_id)}")
-
-
-def _staging_values(row: CheckedRow) -> tuple:
-    return (
-        row.row_number,
-        row.nik,
-        row.full_name,
-        row.birth_date,
-        row.regency_code,
-        row.unit,
-        row.position,
-        bool(row.errors),
-        json.dumps(row.errors) if row.errors else _NO_ERRORS,
-    )
-
-
-def _staging_load(table: str, rows: list[CheckedRow]) -> None:
-    """One batch of checked rows into staging: COPY on PostgreSQL, executemany elsewhere."""
-    columns = ", ".join(_STAGING_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(_staging_values(row))
-            return
-        placeholders = ", ".join(["%s"] * len(_STAGING_COLUMNS))
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
-            [_staging_values(row) for row in rows],
-        )
 
 
 def _checker() -> RowChecker:
@@ -247,52 +198,128 @@ def _checker() -> RowChecker:
     )
 
 
-def _rows_insert_classified(submission: WorkerListSubmission, staging: str) -> None:
-    """Staging -> row table in one statement that decides every outcome on the way.
+class _Classifier:
+    """Decides each row's outcome while the file streams, so rows are written once.
 
-    The first valid row of a NIK wins, later valid ones are duplicates; an invalid row never
-    makes a later valid one a duplicate. Then the NIK is matched against participants.
+    The first valid row of a NIK wins and later valid ones are duplicates; an invalid row never
+    makes a later valid one a duplicate (rows arrive in file order). A first valid row is
+    written as a new lead until _rows_match_participants says otherwise, in the same
+    transaction. The NIKs seen so far are kept in memory: about 100 bytes each, ~100 MB for a
+    million-row list.
+    """
+
+    def __init__(self, submission_id: int):
+        self.submission_id = submission_id
+        self.seen: set[str] = set()
+        self.counts = dict.fromkeys(OUTCOMES, 0)
+
+    def values(self, rows: list[CheckedRow]) -> list[tuple]:
+        submission_id = self.submission_id
+        seen = self.seen
+        counts = self.counts
+        values = []
+        for row in rows:
+            errors = row.errors
+            if errors is not None:
+                outcome = _INVALID
+            elif row.nik in seen:
+                outcome = _DUPLICATE
+            else:
+                seen.add(row.nik)
+                outcome = _NEW_LEAD
+            counts[outcome] += 1
+            values.append(
+                (
+                    submission_id,
+                    *row[:7],
+                    outcome,
+                    _NO_ERRORS if errors is None else json.dumps(errors),
+                )
+            )
+        return values
+
+
+def _rows_write(values: list[tuple]) -> None:
+    """One batch of final rows: COPY on PostgreSQL, executemany elsewhere."""
+    row = connection.ops.quote_name(WorkerListRow._meta.db_table)
+    columns = ", ".join(_ROW_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {row} ({columns}) FROM STDIN") as copy:
+                write_row = copy.write_row
+                for value in values:
+                    write_row(value)
+            return
+        placeholders = ", ".join(["%s"] * len(_ROW_COLUMNS))
+        cursor.executemany(f"INSERT INTO {row} ({columns}) VALUES ({placeholders})", values)
+
+
+class _ProgressReporter:
+    """Publishes progress while the rows are written inside one long transaction.
+
+    On PostgreSQL through a second, autocommitting connection, so pollers see it before the
+    transaction commits; the main transaction does not touch the submission row until the
+    end, so the two never wait on each other. On SQLite (one writer at a time) progress shows
+    when the list is done.
+    """
+
+    def __init__(self, submission_id: int):
+        self.submission_id = submission_id
+        self.connection = (
+            connections.create_connection(DEFAULT_DB_ALIAS)
+            if connection.vendor == "postgresql"
+            else None
+        )
+
+    def report(self, *, processed: int, total: int) -> None:
+        if self.connection is None:
+            return
+        table = self.connection.ops.quote_name(WorkerListSubmission._meta.db_table)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET processed_rows = %s, total_rows = %s WHERE id = %s",
+                [processed, total, self.submission_id],
+            )
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
+def _rows_match_participants(submission: WorkerListSubmission, counts: dict[str, int]) -> None:
+    """Turn the provisional new leads whose NIK is a participant into covered or lapsed.
+
+    One join for the whole list rather than a lookup per batch: for a long list the planner
+    hashes the list and reads the participants once; for a short one it probes the NIK index.
+    Only the matched rows (about a tenth of a typical list) are rewritten.
     """
     row = connection.ops.quote_name(WorkerListRow._meta.db_table)
     participant = connection.ops.quote_name(Participant._meta.db_table)
-    errors = "s.errors::jsonb" if connection.vendor == "postgresql" else "s.errors"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Temporary tables get no statistics by themselves; without them the planner
-            # guesses a tiny table and picks a nested loop over a million participants.
-            cursor.execute(f"ANALYZE {staging}")
-        cursor.execute(f"DELETE FROM {row} WHERE submission_id = %s", [submission.pk])
         cursor.execute(
             f"""
-            INSERT INTO {row} (
-                submission_id, row_number, nik, full_name, birth_date, regency_code, unit,
-                position, outcome, errors
-            )
-            SELECT %s, s.row_number, s.nik, s.full_name, s.birth_date, s.regency_code, s.unit,
-                   s.position,
-                   CASE WHEN s.invalid THEN %s
-                        WHEN s.row_number > f.first_row THEN %s
-                        WHEN p.status = %s THEN %s
-                        WHEN p.status IS NOT NULL THEN %s
-                        ELSE %s END,
-                   {errors}
-            FROM {staging} s
-            LEFT JOIN (
-                SELECT nik, MIN(row_number) AS first_row
-                FROM {staging} WHERE NOT invalid GROUP BY nik
-            ) f ON f.nik = s.nik AND NOT s.invalid
-            LEFT JOIN {participant} p ON p.nik = s.nik AND NOT s.invalid
+            UPDATE {row} SET outcome = CASE WHEN p.status = %s THEN %s ELSE %s END
+            FROM {participant} p
+            WHERE {row}.submission_id = %s AND {row}.outcome = %s AND p.nik = {row}.nik
             """,
             [
-                submission.pk,
-                RowOutcome.INVALID,
-                RowOutcome.DUPLICATE_IN_LIST,
                 ParticipantStatus.ACTIVE,
                 RowOutcome.ALREADY_COVERED,
                 RowOutcome.LAPSED,
+                submission.pk,
                 RowOutcome.NEW_LEAD,
             ],
         )
+        if not cursor.rowcount:
+            return
+        cursor.execute(
+            f"SELECT outcome, COUNT(*) FROM {row} WHERE submission_id = %s AND outcome IN (%s, %s) "
+            "GROUP BY outcome",
+            [submission.pk, RowOutcome.ALREADY_COVERED, RowOutcome.LAPSED],
+        )
+        for outcome, found in cursor.fetchall():
+            counts[outcome] += found
+            counts[RowOutcome.NEW_LEAD] -= found
 
 
 def _leads_create(submission: WorkerListSubmission) -> None:
@@ -317,7 +344,7 @@ def _leads_create(submission: WorkerListSubmission) -> None:
             LEFT JOIN {branch_regency} br ON br.regency_id = r.regency_code AND br.is_primary
             WHERE r.submission_id = %s AND r.outcome = %s
             ORDER BY r.nik
-            ON CONFLICT (nik, agency_id) DO NOTHING
+            ON CONFLICT (agency_id, nik) DO NOTHING
             """,
             [
                 submission.agency_id,
@@ -328,17 +355,6 @@ def _leads_create(submission: WorkerListSubmission) -> None:
                 RowOutcome.NEW_LEAD,
             ],
         )
-
-
-def _outcome_counts(submission: WorkerListSubmission) -> dict[str, int]:
-    found = dict(
-        WorkerListRow.objects.filter(submission=submission)
-        .order_by()
-        .values_list("outcome")
-        .annotate(n=Count("id"))
-        .values_list("outcome", "n")
-    )
-    return {outcome: found.get(outcome, 0) for outcome in OUTCOMES}
 
 
 def _fail(submission_id: int, reason: str) -> None:
@@ -354,11 +370,12 @@ def _fail(submission_id: int, reason: str) -> None:
 
 
 def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
-    """Read, check, stage, classify and create leads for one list. Idempotent: a re-run replaces
-    the rows with identical ones and finds its leads already there.
+    """Read, check, classify and write the rows of one list and create its leads. Idempotent: a
+    re-run replaces the rows with identical ones and finds its leads already there.
 
-    Staging commits batch by batch, so progress is visible while it runs; the rows, their
-    outcomes, the leads and the `done` status are written together in one transaction.
+    Rows are checked in Python and written once by COPY, batch after batch, with their outcome
+    decided on the way (participants are matched by one join at the end); the rows, the leads
+    and the `done` status commit together in one transaction.
     """
     submission = WorkerListSubmission.objects.get(pk=submission_id)
     WorkerListSubmission.objects.filter(pk=submission_id).update(
@@ -371,34 +388,33 @@ def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
         **{f"count_{outcome}": 0 for outcome in OUTCOMES},
     )
     checker = _checker()
-    staging = _staging_create(submission_id)
+    classifier = _Classifier(submission_id)
+    progress = _ProgressReporter(submission_id)
     processed = 0
     try:
-        with submission.file.open("rb") as fileobj:
-            estimate, rows = read_rows(fileobj, filename=submission.original_filename)
-            total = estimate
-            WorkerListSubmission.objects.filter(pk=submission_id).update(total_rows=estimate)
-            for batch in _batched(rows, settings.WORKER_LIST_BATCH_ROWS):
-                _staging_load(staging, [checker.check(number, raw) for number, raw in batch])
-                processed += len(batch)
-                total = max(total, processed)
-                WorkerListSubmission.objects.filter(pk=submission_id).update(
-                    processed_rows=processed, total_rows=total
-                )
-        with transaction.atomic():
+        with transaction.atomic(), submission.file.open("rb") as fileobj:
             if connection.vendor == "postgresql":
-                # Room for the duplicate check's hash of a million NIKs without spilling to disk.
+                # Room to sort a million new leads by NIK without spilling to disk.
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL work_mem = '128MB'")
-            _rows_insert_classified(submission, staging)
+            WorkerListRow.objects.filter(submission_id=submission_id).delete()
+            estimate, rows = read_rows(fileobj, filename=submission.original_filename)
+            total = estimate
+            progress.report(processed=0, total=estimate)
+            check = checker.check
+            for batch in _batched(rows, settings.WORKER_LIST_BATCH_ROWS):
+                _rows_write(classifier.values([check(number, raw) for number, raw in batch]))
+                processed += len(batch)
+                total = max(total, processed)
+                progress.report(processed=processed, total=total)
+            _rows_match_participants(submission, classifier.counts)
             _leads_create(submission)
-            counts = _outcome_counts(submission)
             WorkerListSubmission.objects.filter(pk=submission_id).update(
                 status=SubmissionStatus.DONE,
                 finished_at=timezone.now(),
                 processed_rows=processed,
                 total_rows=processed,
-                **{f"count_{outcome}": counts[outcome] for outcome in OUTCOMES},
+                **{f"count_{outcome}": classifier.counts[outcome] for outcome in OUTCOMES},
             )
     except UnreadableFileError as error:
         _fail(submission_id, str(error))
@@ -410,5 +426,5 @@ def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
         _fail(submission_id, _("Terjadi kesalahan internal saat memproses daftar."))
         raise
     finally:
-        _staging_drop(submission_id)
+        progress.close()
     return WorkerListSubmission.objects.get(pk=submission_id)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Container
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
 from core.identifiers import MESSAGES as IDENTIFIER_MESSAGES
-from core.identifiers import IdentifierError, parse_nik
+from core.identifiers import NikChecker
 
 from .reading import RawRow, cell_text
 
@@ -31,6 +31,11 @@ ERROR_MESSAGES = {
 }
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FIELD_LIMITS = {"full_name": 150, "unit": 200, "position": 200}
+_NAME_LIMIT = _FIELD_LIMITS["full_name"]
+_UNIT_LIMIT = _FIELD_LIMITS["unit"]
+_POSITION_LIMIT = _FIELD_LIMITS["position"]
+# Partners' lists repeat the same birth dates; the cache is cleared when it grows this large.
+_DATE_CACHE_LIMIT = 100_000
 
 
 def _text(value: object) -> str:
@@ -42,8 +47,9 @@ def error_message(code: str) -> str:
     return str(ERROR_MESSAGES.get(code, code))
 
 
-@dataclass(slots=True)
-class CheckedRow:
+class CheckedRow(NamedTuple):
+    """A checked row; `errors` is None for a valid row (no list allocated per valid row)."""
+
     row_number: int
     nik: str
     full_name: str
@@ -51,11 +57,15 @@ class CheckedRow:
     regency_code: str
     unit: str
     position: str
-    errors: list[dict[str, str]]
+    errors: list[dict[str, str]] | None
 
 
 class RowChecker:
-    """Holds the reference codes of one submission (loaded once) and checks rows against them."""
+    """Holds the reference codes of one submission (loaded once) and checks rows against them.
+
+    This is the per-row hot path of a million-row list (see docs/BENCHMARKS.md): NIKs go through
+    core.identifiers.NikChecker (parse_nik's rules with caches), birth dates through a cache.
+    """
 
     def __init__(
         self,
@@ -67,13 +77,10 @@ class RowChecker:
         self.known_district_codes = known_district_codes
         self.known_regency_codes = known_regency_codes
         self.today = today or dt.date.today()
+        self._nik = NikChecker(known_district_codes=known_district_codes, today=self.today)
+        self._dates: dict[str, dt.date | None] = {}
 
-    def _birth_date(self, value: object) -> dt.date | None:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        text = _text(value)
+    def _parse_birth_date(self, text: str) -> dt.date | None:
         if not _ISO_DATE.match(text):
             return None
         try:
@@ -82,37 +89,59 @@ class RowChecker:
             return None
         return parsed if parsed <= self.today else None
 
-    def check(self, row_number: int, raw: RawRow) -> CheckedRow:
-        errors: list[dict[str, str]] = []
-        nik = _text(raw.get("nik"))
-        nik_birth_date = None
+    def _birth_date(self, value: object) -> dt.date | None:
+        if value.__class__ is not str:
+            if isinstance(value, dt.datetime):
+                return value.date()
+            if isinstance(value, dt.date):
+                return value
+            return self._parse_birth_date(cell_text(value))
+        text = value.strip()
         try:
-            info = parse_nik(nik, known_district_codes=self.known_district_codes, today=self.today)
-            nik_birth_date = info.birth_date
-        except IdentifierError as error:
-            errors.append({"field": "nik", "code": error.code})
+            return self._dates[text]
+        except KeyError:
+            pass
+        if len(self._dates) >= _DATE_CACHE_LIMIT:
+            self._dates.clear()
+        parsed = self._dates[text] = self._parse_birth_date(text)
+        return parsed
 
-        full_name = " ".join(_text(raw.get("full_name")).split())
+    def check(self, row_number: int, raw: RawRow) -> CheckedRow:
+        nik_value, name_value, birth_value, regency_value, unit_value, position_value = raw
+        errors = None
+        nik = nik_value.strip() if nik_value.__class__ is str else cell_text(nik_value)
+        code, nik_birth_date = self._nik.check(nik)
+        if code is not None:
+            errors = [{"field": "nik", "code": code}]
+
+        # split() without arguments also strips and collapses runs of whitespace.
+        full_name = " ".join(
+            (name_value if name_value.__class__ is str else cell_text(name_value)).split()
+        )
         if not full_name:
-            errors.append({"field": "full_name", "code": "name_missing"})
+            error = {"field": "full_name", "code": "name_missing"}
+            errors = [error] if errors is None else [*errors, error]
 
-        birth_date = self._birth_date(raw.get("birth_date"))
+        birth_date = self._birth_date(birth_value)
         if birth_date is None:
-            errors.append({"field": "birth_date", "code": "birth_date_invalid"})
+            error = {"field": "birth_date", "code": "birth_date_invalid"}
+            errors = [error] if errors is None else [*errors, error]
         elif nik_birth_date is not None and birth_date != nik_birth_date:
-            errors.append({"field": "birth_date", "code": "birth_date_mismatch"})
+            error = {"field": "birth_date", "code": "birth_date_mismatch"}
+            errors = [error] if errors is None else [*errors, error]
 
-        regency_code = _text(raw.get("work_regency_code"))
+        regency_code = _text(regency_value)
         if regency_code not in self.known_regency_codes:
-            errors.append({"field": "work_regency_code", "code": "regency_unknown"})
+            error = {"field": "work_regency_code", "code": "regency_unknown"}
+            errors = [error] if errors is None else [*errors, error]
 
         return CheckedRow(
-            row_number=row_number,
-            nik=nik[:64],
-            full_name=full_name[: _FIELD_LIMITS["full_name"]],
-            birth_date=birth_date,
-            regency_code=regency_code[:16],
-            unit=_text(raw.get("unit"))[: _FIELD_LIMITS["unit"]],
-            position=_text(raw.get("position"))[: _FIELD_LIMITS["position"]],
-            errors=errors,
+            row_number,
+            nik[:64],
+            full_name[:_NAME_LIMIT],
+            birth_date,
+            regency_code[:16],
+            _text(unit_value)[:_UNIT_LIMIT],
+            _text(position_value)[:_POSITION_LIMIT],
+            errors,
         )

@@ -10,8 +10,8 @@ from django.db import connection, connections, transaction
 
 from bpjs_outreach.celery import app as celery_app
 from participants.models import EnrollmentLead
-from worker_lists.models import SubmissionStatus, WorkerListSubmission
-from worker_lists.services import _leads_create, worker_list_process
+from worker_lists.models import SubmissionStatus, WorkerListRow, WorkerListSubmission
+from worker_lists.services import _leads_create, _ProgressReporter, worker_list_process
 
 from .factories import submit_file
 from .helpers import csv_bytes, worker
@@ -145,3 +145,30 @@ def test_lists_sent_through_the_api_are_processed_by_a_real_worker(
     assert EnrollmentLead.objects.filter(agency=agency).count() == 1200
     # Through the broker when there is a worker, in-process otherwise.
     assert eager_flags == [real_worker is None] * 2
+
+
+@pytest.mark.postgres
+def test_progress_is_visible_to_pollers_while_the_rows_are_still_uncommitted(
+    on_postgres, transactional_db, world, agency
+):
+    submission = submit_file(agency=agency, data=csv_bytes([worker(1), worker(2)]))
+    reporter = _ProgressReporter(submission.pk)
+    poller = connections.create_connection("default")
+    try:
+        with transaction.atomic():
+            # What worker_list_process holds open while it writes the rows.
+            WorkerListRow.objects.create(submission=submission, row_number=3, outcome="")
+            reporter.report(processed=1, total=2)
+            with poller.cursor() as cursor:
+                cursor.execute(
+                    "SELECT processed_rows, total_rows FROM worker_lists_workerlistsubmission "
+                    "WHERE id = %s",
+                    [submission.pk],
+                )
+                seen = cursor.fetchone()
+            transaction.set_rollback(True)
+    finally:
+        reporter.close()
+        poller.close()
+
+    assert seen == (1, 2)

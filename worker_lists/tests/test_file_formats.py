@@ -85,3 +85,33 @@ def test_xlsx_blank_rows_are_skipped(world, agency):
     done = processed(agency, data, filename="daftar.xlsx")
 
     assert done.counts["total"] == 2
+
+
+def test_a_csv_without_the_optional_columns_reads_them_as_empty(world, agency):
+    data = (f"nik,nama,tanggal_lahir,kode_kabkota\r\n{nik(1)},Ani,1990-04-12,36.73\r\n").encode()
+
+    processed(agency, data)
+
+    lead = EnrollmentLead.objects.get(nik=nik(1))
+    assert (lead.full_name, lead.unit, lead.position) == ("Ani", "", "")
+
+
+def test_a_short_csv_row_reads_its_missing_cells_as_empty(world, agency):
+    data = (
+        "jabatan,nik,nama,tanggal_lahir,kode_kabkota,unit_kerja\r\n"
+        f"Guru,{nik(1)},Ani,1990-04-12,36.73\r\n"
+    ).encode()
+
+    processed(agency, data)
+
+    lead = EnrollmentLead.objects.get(nik=nik(1))
+    assert (lead.position, lead.work_regency_id, lead.unit) == ("Guru", "36.73", "")
+
+
+def test_a_short_xlsx_row_reads_its_missing_cells_as_empty(world, agency):
+    data = xlsx_bytes([{**worker(1), "unit": None, "position": None}])
+
+    processed(agency, data, filename="daftar.xlsx")
+
+    lead = EnrollmentLead.objects.get(nik=nik(1))
+    assert (lead.unit, lead.position) == ("", "")
