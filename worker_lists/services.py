@@ -24,6 +24,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coverage.services import coverage_recompute_later
 from participants.models import EnrollmentLead, LeadStatus, Participant, ParticipantStatus
 from regions.models import BranchRegency, District, Regency
 
@@ -416,6 +417,8 @@ def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
                 total_rows=processed,
                 **{f"count_{outcome}": classifier.counts[outcome] for outcome in OUTCOMES},
             )
+            # New leads and matches change the month's figures; refresh them once this commits.
+            coverage_recompute_later()
     except UnreadableFileError as error:
         _fail(submission_id, str(error))
     except FileNotFoundError:

@@ -239,3 +239,27 @@ def test_a_birth_date_in_the_future_is_invalid(world, agency):
     submission = process(agency, [worker(1, birth_date=tomorrow.isoformat())])
 
     assert "birth_date_invalid" in error_codes(submission, 1)
+
+
+def test_a_finished_list_refreshes_this_months_coverage_once_it_commits(
+    world, agency, django_capture_on_commit_callbacks
+):
+    from coverage.models import CoverageSnapshot
+
+    with django_capture_on_commit_callbacks(execute=True):
+        process(agency, [worker(1)])
+
+    assert CoverageSnapshot.objects.filter(level="regency", code="36.73").exists()
+
+
+def test_a_failed_list_does_not_trigger_a_coverage_recompute(
+    world, agency, django_capture_on_commit_callbacks
+):
+    from coverage.models import CoverageSnapshot
+
+    submission = submit_file(agency=agency, data=b"\x00\x01 not a table", filename="x.xlsx")
+    with django_capture_on_commit_callbacks(execute=True):
+        processed = worker_list_process(submission_id=submission.pk)
+
+    assert processed.status == SubmissionStatus.FAILED
+    assert not CoverageSnapshot.objects.exists()
