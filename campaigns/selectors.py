@@ -16,7 +16,7 @@ from employers.models import ComplianceStatus, ComplianceStatusChange
 from participants.models import EnrollmentLead, LeadStatus, Participant
 from regions.models import BranchOffice, BranchRegency, Regency
 
-from .models import Campaign, CaseState, CaseTransition, EscalationCase, Visit
+from .models import Campaign, CaseKind, CaseState, CaseTransition, EscalationCase, Visit
 
 OPEN_CASE_STATES = (CaseState.DRAFT, CaseState.SENT, CaseState.IN_PROGRESS)
 
@@ -38,10 +38,20 @@ def visit_list(*, user) -> QuerySet[Visit]:
     )
 
 
-def case_list(*, user) -> QuerySet[EscalationCase]:
-    return scoping.cases_visible_to(EscalationCase.objects.all(), user).select_related(
+def case_list(*, user, state: str = "", kind: str = "") -> QuerySet[EscalationCase]:
+    """Cases the user may see, optionally of one state and kind (unknown values are ignored)."""
+    cases = scoping.cases_visible_to(EscalationCase.objects.all(), user).select_related(
         "employer", "agency", "branch"
     )
+    if state in CaseState.values:
+        cases = cases.filter(state=state)
+    if kind in CaseKind.values:
+        cases = cases.filter(kind=kind)
+    return cases
+
+
+def visit_get(*, user, pk: int) -> Visit | None:
+    return visit_list(user=user).filter(pk=pk).first()
 
 
 def case_get(*, user, pk: int) -> EscalationCase | None:

@@ -17,7 +17,7 @@ from employers.selectors import employer_get, employer_search
 
 from . import selectors, services
 from .forms import CampaignForm, CaseOpenForm, CaseTransitionForm, VisitForm
-from .models import CaseKind, CaseState, Visit
+from .models import CaseKind, CaseState
 
 PAGE_SIZE = 25
 
@@ -104,7 +104,7 @@ def visit_employer_search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def visit_follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = scoping.visits_visible_to(Visit.objects.all(), request.user).filter(pk=pk).first()
+    visit = selectors.visit_get(user=request.user, pk=pk)
     if visit is None:
         raise Http404
     services.visit_follow_up_done(visit=visit, user=request.user)
@@ -119,13 +119,9 @@ def visit_follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    cases = selectors.case_list(user=request.user)
     state = request.GET.get("state", "")
-    if state in CaseState.values:
-        cases = cases.filter(state=state)
     kind = request.GET.get("kind", "")
-    if kind in CaseKind.values:
-        cases = cases.filter(kind=kind)
+    cases = selectors.case_list(user=request.user, state=state, kind=kind)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from accounts.scoping import leads_visible_to, worker_lists_visible_to
-from participants.models import EnrollmentLead
+from accounts.scoping import agencies_visible_to, leads_visible_to, worker_lists_visible_to
+from agencies.models import PartnerAgency
+from participants.models import EnrollmentLead, LeadStatus
+from regions.models import Regency
 
 from .models import WorkerListRow, WorkerListSubmission
 from .validation import error_message
@@ -76,3 +78,30 @@ def lead_list(
     if status:
         leads = leads.filter(status=status)
     return leads
+
+
+def lead_get(*, user, pk: int) -> EnrollmentLead | None:
+    return lead_list(user=user).filter(pk=pk).first()
+
+
+def lead_filter_choices(*, user) -> dict[str, QuerySet]:
+    """Agencies and regencies that occur among the leads the user may see (filter drop-downs)."""
+    scope = leads_visible_to(EnrollmentLead.objects.all(), user)
+    return {
+        "agencies": agencies_visible_to(PartnerAgency.objects.all(), user).filter(
+            pk__in=scope.values("agency_id")
+        ),
+        "regencies": Regency.objects.filter(pk__in=scope.values("work_regency_id")),
+    }
+
+
+def lead_status_counts(*, user) -> list[tuple[str, int]]:
+    """(label, count) for every lead status, zeros included, in one GROUP BY."""
+    counts = dict(
+        leads_visible_to(EnrollmentLead.objects.all(), user)
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("id"))
+        .values_list("status", "count")
+    )
+    return [(label, counts.get(status, 0)) for status, label in LeadStatus.choices]

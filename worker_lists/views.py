@@ -5,22 +5,17 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scoping import (
-    agencies_visible_to,
     can_submit_worker_list,
     can_update_lead,
-    leads_visible_to,
 )
-from agencies.models import PartnerAgency
-from participants.models import EnrollmentLead, LeadStatus
+from participants.models import LeadStatus
 from participants.services import LEAD_WORK_OUTCOMES, lead_status_set
-from regions.models import Regency
 
 from . import selectors, services
 from .forms import LeadFilterForm, RowFilterForm, WorkerListUploadForm
@@ -90,21 +85,10 @@ def worker_list_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _lead_scope(user):
-    return leads_visible_to(EnrollmentLead.objects.all(), user)
-
-
 @login_required
 @require_GET
 def lead_list(request: HttpRequest) -> HttpResponse:
-    scope = _lead_scope(request.user)
-    filters = LeadFilterForm(
-        request.GET,
-        agencies=agencies_visible_to(PartnerAgency.objects.all(), request.user).filter(
-            pk__in=scope.values("agency_id")
-        ),
-        regencies=Regency.objects.filter(pk__in=scope.values("work_regency_id")),
-    )
+    filters = LeadFilterForm(request.GET, **selectors.lead_filter_choices(user=request.user))
     values = filters.cleaned_data if filters.is_valid() else {}
     leads = selectors.lead_list(
         user=request.user,
@@ -113,12 +97,6 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         status=values.get("status") or None,
     )
     page = Paginator(leads, 50).get_page(request.GET.get("page"))
-    status_counts = dict(
-        scope.order_by()
-        .values_list("status")
-        .annotate(count=Count("id"))
-        .values_list("status", "count")
-    )
     for lead in page.object_list:
         lead.editable = can_update_lead(request.user, lead)
     query = request.GET.copy()
@@ -130,7 +108,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "leads": page,
             "work_outcomes": [(s, LeadStatus(s).label) for s in LEAD_WORK_OUTCOMES],
-            "status_counts": [(label, status_counts.get(s, 0)) for s, label in LeadStatus.choices],
+            "status_counts": selectors.lead_status_counts(user=request.user),
             "query": query.urlencode(),
         },
     )
@@ -139,12 +117,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def lead_status_update(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = (
-        _lead_scope(request.user)
-        .select_related("agency", "work_regency", "branch")
-        .filter(pk=pk)
-        .first()
-    )
+    lead = selectors.lead_get(user=request.user, pk=pk)
     if lead is None:
         raise Http404
     if not can_update_lead(request.user, lead):
