@@ -10,6 +10,14 @@ from bpjs_outreach.celery import app as celery_app
 from regions.tests.factories import BranchOfficeFactory, DistrictFactory, RegionalOfficeFactory
 
 
+def pytest_configure(config):
+    """PBKDF2 costs about 0.4 s per password by design; tests hash hundreds of them and test
+    nothing about the hash's strength, so they use a fast one (production keeps PBKDF2)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _celery_runs_eagerly_unless_a_test_asks_for_a_worker():
     previous = celery_app.conf.task_always_eager
