@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "campaigns",
     "coverage",
     "worker_lists",
+    "home",
 ]
 
 MIDDLEWARE = [

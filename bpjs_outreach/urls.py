@@ -13,6 +13,7 @@ from campaigns.api import CaseDetailApi, CaseListApi
 from core import views as core_views
 from coverage.api import CoverageListApi
 from employers import api as employers_api
+from home import views as home_views
 from worker_lists.urls import api_urlpatterns as worker_list_api
 
 api_v1 = [
@@ -30,7 +31,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path(
         "masuk/",

@@ -13,8 +13,9 @@ from django.utils import timezone
 from accounts import scoping
 from agencies.models import AgencyKind
 from employers.models import ComplianceStatus, ComplianceStatusChange
-from participants.models import EnrollmentLead, LeadStatus, Participant
+from participants.models import Participant
 from regions.models import BranchOffice, BranchRegency, Regency
+from worker_lists.models import EnrollmentLead, LeadStatus
 
 from .models import Campaign, CaseKind, CaseState, CaseTransition, EscalationCase, Visit
 

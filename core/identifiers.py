@@ -121,6 +121,13 @@ def parse_nik(
     return NikInfo(nik=raw, district_code=district_code, birth_date=birth_date, sex=sex)
 
 
+def nik_compose(*, district_code: str, birth_date: dt.date, female: bool, serial: int) -> str:
+    """The NIK of a person born on `birth_date` registered in `district_code` (`36.73.01`):
+    the inverse of parse_nik, used to build valid synthetic NIKs for demos, tests and benchmarks."""
+    day = birth_date.day + (40 if female else 0)
+    return f"{district_code.replace('.', '')}{day:02d}{birth_date:%m%y}{serial:04d}"
+
+
 class NikChecker:
     """parse_nik's rules for many NIKs in a row (worker lists): same codes, same order.
 

@@ -181,8 +181,12 @@ def partner_agency_results(
     from django.db.models import Count, Q, Sum
 
     from agencies.models import AgencyKind, PartnerAgency
-    from participants.models import EnrollmentLead, LeadStatus
-    from worker_lists.models import SubmissionStatus, WorkerListSubmission
+    from worker_lists.models import (
+        EnrollmentLead,
+        LeadStatus,
+        SubmissionStatus,
+        WorkerListSubmission,
+    )
 
     agencies = scoping.agency_results_visible_to(PartnerAgency.objects.all(), user)
     if province_code:

@@ -30,7 +30,7 @@ import datetime as dt
 from django.db import connection, transaction
 from django.utils import timezone
 
-from participants.models import EnrollmentLead, LeadStatus, Participant, ParticipantStatus
+from participants.models import Participant, ParticipantStatus
 from regions.models import (
     NATIONAL_CODE,
     BranchOffice,
@@ -41,6 +41,7 @@ from regions.models import (
     RegionalOffice,
     WorkforceFigure,
 )
+from worker_lists.models import EnrollmentLead, LeadStatus
 
 from .models import CoverageSnapshot
 

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts import scoping
 from campaigns.models import Visit
-from participants.models import EnrollmentLead, Participant, ParticipantStatus
+from participants.models import Participant, ParticipantStatus
+from worker_lists.models import EnrollmentLead
 
 from .models import Employer
 

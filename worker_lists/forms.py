@@ -4,10 +4,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import PartnerAgency
-from participants.models import LeadStatus
 from regions.models import Regency
 
-from .models import OUTCOMES, RowOutcome
+from .models import OUTCOMES, LeadStatus, RowOutcome
 
 
 class WorkerListUploadForm(forms.Form):

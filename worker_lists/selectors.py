@@ -8,10 +8,9 @@ from django.db.models import Count, QuerySet
 
 from accounts.scoping import agencies_visible_to, leads_visible_to, worker_lists_visible_to
 from agencies.models import PartnerAgency
-from participants.models import EnrollmentLead, LeadStatus
 from regions.models import Regency
 
-from .models import WorkerListRow, WorkerListSubmission
+from .models import EnrollmentLead, LeadStatus, WorkerListRow, WorkerListSubmission
 from .validation import error_message
 
 

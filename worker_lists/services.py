@@ -24,12 +24,13 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coverage.services import coverage_recompute_later
-from participants.models import EnrollmentLead, LeadStatus, Participant, ParticipantStatus
+from participants.models import Participant, ParticipantStatus
 from regions.models import BranchRegency, District, Regency
 
 from .models import (
     OUTCOMES,
+    EnrollmentLead,
+    LeadStatus,
     RowOutcome,
     SourceFormat,
     SubmissionStatus,
@@ -37,6 +38,7 @@ from .models import (
     WorkerListSubmission,
 )
 from .reading import FIELDS, UnreadableFileError, is_xlsx, read_rows
+from .signals import worker_list_finished
 from .validation import CheckedRow, RowChecker
 
 _HASH_CHUNK = 1 << 20
@@ -417,8 +419,8 @@ def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
                 total_rows=processed,
                 **{f"count_{outcome}": classifier.counts[outcome] for outcome in OUTCOMES},
             )
-            # New leads and matches change the month's figures; refresh them once this commits.
-            coverage_recompute_later()
+            # New leads and matches change the month's figures (coverage listens).
+            worker_list_finished.send(sender=WorkerListSubmission, submission=submission)
     except UnreadableFileError as error:
         _fail(submission_id, str(error))
     except FileNotFoundError:
@@ -431,3 +433,18 @@ def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
     finally:
         progress.close()
     return WorkerListSubmission.objects.get(pk=submission_id)
+
+
+# What branch staff may record after working a lead; "new" is only ever set on creation.
+LEAD_WORK_OUTCOMES = (LeadStatus.ENROLLED, LeadStatus.UNREACHABLE, LeadStatus.NOT_ELIGIBLE)
+
+
+@transaction.atomic
+def lead_status_set(*, lead: EnrollmentLead, status: str, user) -> EnrollmentLead:
+    if status not in LEAD_WORK_OUTCOMES:
+        raise ValueError(f"status {status!r} cannot be set by hand")
+    lead.status = status
+    lead.status_changed_at = timezone.now()
+    lead.status_changed_by = user
+    lead.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+    return lead

@@ -14,11 +14,11 @@ from accounts.scoping import (
     can_submit_worker_list,
     can_update_lead,
 )
-from participants.models import LeadStatus
-from participants.services import LEAD_WORK_OUTCOMES, lead_status_set
 
 from . import selectors, services
 from .forms import LeadFilterForm, RowFilterForm, WorkerListUploadForm
+from .models import LeadStatus
+from .services import LEAD_WORK_OUTCOMES, lead_status_set
 
 
 def _submission_or_404(request: HttpRequest, pk: int):

@@ -14,9 +14,9 @@ from campaigns.tests.factories import CampaignFactory, VisitFactory
 from employers.models import ComplianceStatusChange
 from employers.services import employer_status_change
 from employers.tests.factories import EmployerFactory
-from participants.models import EnrollmentLead
 from participants.tests.factories import ParticipantFactory
 from regions.models import Regency
+from worker_lists.models import EnrollmentLead
 
 
 @pytest.fixture

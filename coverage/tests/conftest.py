@@ -11,10 +11,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from participants.models import EnrollmentLead, LeadStatus, ParticipantStatus, Segment
+from participants.models import ParticipantStatus, Segment
 from participants.tests.factories import ParticipantFactory
 from regions.models import BranchRegency, CoverageTarget, WorkforceFigure
 from regions.tests.factories import BranchOfficeFactory, WorkforceFigureFactory
+from worker_lists.models import EnrollmentLead, LeadStatus
 
 PERIOD = dt.date(2026, 11, 1)
 ESTIMATE = WorkforceFigure.Kind.ESTIMATE

@@ -27,8 +27,7 @@ def test_compute_coverage_command_rejects_a_malformed_period():
 
 
 def test_seed_demo_fills_the_partner_panel_once_however_often_it_runs(client, settings, tmp_path):
-    from participants.models import EnrollmentLead
-    from worker_lists.models import WorkerListSubmission
+    from worker_lists.models import EnrollmentLead, WorkerListSubmission
 
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("seed_demo", verbosity=0)

@@ -15,12 +15,17 @@ from agencies.models import AgencyKind
 from agencies.tests.factories import PartnerAgencyFactory
 from coverage.selectors import partner_agency_results
 from coverage.services import coverage_compute
-from participants.models import EnrollmentLead, LeadStatus, ParticipantStatus
-from participants.services import lead_status_set
+from participants.models import ParticipantStatus
 from participants.tests.factories import ParticipantFactory
 from regions.tests.factories import ProvinceFactory
-from worker_lists.models import RowOutcome, WorkerListRow, WorkerListSubmission
-from worker_lists.services import worker_list_process
+from worker_lists.models import (
+    EnrollmentLead,
+    LeadStatus,
+    RowOutcome,
+    WorkerListRow,
+    WorkerListSubmission,
+)
+from worker_lists.services import lead_status_set, worker_list_process
 from worker_lists.tests.factories import submit_file
 from worker_lists.tests.helpers import csv_bytes, nik, worker
 

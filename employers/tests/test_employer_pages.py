@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 from campaigns.tests.factories import EscalationCaseFactory, VisitFactory
 from employers.models import ComplianceStatus, Employer
 from employers.tests.factories import EmployerFactory
-from participants.models import EnrollmentLead
 from participants.tests.factories import ParticipantFactory
 from regions.models import Regency
+from worker_lists.models import EnrollmentLead
 
 LIST = reverse("employers:list")
 

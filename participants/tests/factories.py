@@ -2,7 +2,7 @@ import datetime as dt
 
 import factory
 
-from core.demo import demo_nik
+from core.identifiers import nik_compose
 from participants.models import Participant, ParticipantStatus, Segment
 from regions.tests.factories import RegencyFactory
 
@@ -24,7 +24,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     work_regency = factory.SubFactory(RegencyFactory)
     registered_on = dt.date(2024, 1, 15)
     nik = factory.LazyAttribute(
-        lambda o: demo_nik(
+        lambda o: nik_compose(
             district_code=f"{o.work_regency.code}.01",
             birth_date=o.birth_date,
             female=o.sex == "F",

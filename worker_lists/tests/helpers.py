@@ -8,7 +8,7 @@ import io
 
 from openpyxl import Workbook
 
-from core.demo import demo_nik
+from core.identifiers import nik_compose
 
 HEADERS = ["nik", "full_name", "birth_date", "work_regency_code", "unit", "position"]
 INDONESIAN_HEADERS = ["nik", "nama", "tanggal_lahir", "kode_kabkota", "unit_kerja", "jabatan"]
@@ -16,7 +16,7 @@ BIRTH = dt.date(1990, 4, 12)
 
 
 def nik(serial: int, *, district: str = "36.73.01", birth: dt.date = BIRTH) -> str:
-    return demo_nik(district_code=district, birth_date=birth, female=False, serial=serial)
+    return nik_compose(district_code=district, birth_date=birth, female=False, serial=serial)
 
 
 def worker(serial: int, **overrides) -> dict[str, object]:

@@ -9,8 +9,12 @@ from celery.signals import task_prerun
 from django.db import connection, connections, transaction
 
 from bpjs_outreach.celery import app as celery_app
-from participants.models import EnrollmentLead
-from worker_lists.models import SubmissionStatus, WorkerListRow, WorkerListSubmission
+from worker_lists.models import (
+    EnrollmentLead,
+    SubmissionStatus,
+    WorkerListRow,
+    WorkerListSubmission,
+)
 from worker_lists.services import _leads_create, _ProgressReporter, worker_list_process
 
 from .factories import submit_file

@@ -2,8 +2,7 @@
 
 import pytest
 
-from participants.models import EnrollmentLead
-from worker_lists.models import RowOutcome, SourceFormat, WorkerListRow
+from worker_lists.models import EnrollmentLead, RowOutcome, SourceFormat, WorkerListRow
 from worker_lists.services import worker_list_process
 
 from .factories import submit_file

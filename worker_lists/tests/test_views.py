@@ -5,8 +5,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from participants.models import EnrollmentLead, LeadStatus
-from worker_lists.models import WorkerListSubmission
+from worker_lists.models import EnrollmentLead, LeadStatus, WorkerListSubmission
 from worker_lists.services import worker_list_process
 
 from .factories import submit_file

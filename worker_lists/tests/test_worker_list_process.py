@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from participants.models import EnrollmentLead, ParticipantStatus
+from participants.models import ParticipantStatus
 from participants.tests.factories import ParticipantFactory
 from regions.models import BranchRegency
 from regions.tests.factories import BranchOfficeFactory
-from worker_lists.models import RowOutcome, SubmissionStatus, WorkerListRow
+from worker_lists.models import EnrollmentLead, RowOutcome, SubmissionStatus, WorkerListRow
 from worker_lists.services import worker_list_process
 
 from .factories import submit_file

@@ -1,6 +1,6 @@
 """Benchmark of the coverage engine at national scale (PostgreSQL). Not a test: it measures.
 
-Generates synthetic participants (participants.services.participants_generate, INSERT ... SELECT
+Generates synthetic participants (participants.synthetic.participants_generate, INSERT ... SELECT
 over generate_series), then in one run times the full recompute of one period against a raw
 `SELECT work_regency_id, count(*) ... GROUP BY` over the same table, and the latency of the
 dashboard pages and the coverage API over N requests each (Django test client: server time
@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from coverage.services import coverage_compute, period_start
 from participants.models import Participant
-from participants.services import participants_generate
+from participants.synthetic import participants_generate
 from regions.models import BranchOffice, CoverageTarget, RegionLevel
 
 RAW_SQL = "SELECT work_regency_id, count(*) FROM {table} GROUP BY work_regency_id"

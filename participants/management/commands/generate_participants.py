@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from participants.services import participants_generate
+from participants.synthetic import participants_generate
 from regions.models import District
 
 

@@ -30,7 +30,7 @@ from django.db import connection
 
 from agencies.models import AgencyAPIKey, AgencyKind, PartnerAgency
 from participants.models import Participant
-from participants.services import participants_generate
+from participants.synthetic import participants_generate
 from regions.models import District
 
 MIN_PARTICIPANTS = 1_000_000

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from core.demo import DEMO_PASSWORD, demo_data_create, demo_worker_list_submit
+from home.demo import DEMO_PASSWORD, demo_data_create, demo_worker_list_submit
 from regions.models import BranchOffice
 
 

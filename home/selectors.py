@@ -9,7 +9,8 @@ from accounts.models import Role
 from campaigns.models import EscalationCase, Visit
 from campaigns.selectors import campaign_progress, campaigns_active_for, visit_follow_ups_due
 from employers.models import Employer
-from participants.models import EnrollmentLead, LeadStatus, Participant, ParticipantStatus
+from participants.models import Participant, ParticipantStatus
+from worker_lists.models import EnrollmentLead, LeadStatus
 
 HOME_CAMPAIGNS = 3
 HOME_LEADS = 10

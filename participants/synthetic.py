@@ -1,16 +1,15 @@
-"""Writes for participants and enrollment leads."""
+"""Synthetic participants with valid NIKs, for demos and benchmarks (never real people)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import connection, transaction
-from django.utils import timezone
 
-from core.demo import demo_nik
+from core.identifiers import nik_compose
 from regions.models import District
 
-from .models import EnrollmentLead, LeadStatus, Participant, ParticipantStatus, Segment
+from .models import Participant, ParticipantStatus, Segment
 
 # Synthetic births span 40 years (1966-2005), so every encoded two-digit year decodes unambiguously.
 BIRTH_BASE = dt.date(1966, 1, 1)
@@ -64,7 +63,7 @@ def _synthetic_participant(index: int, districts: list[tuple[str, str]]) -> Part
     serial = (index // (len(districts) * BIRTH_SPAN_DAYS)) % 9999 + 1
     registered = REGISTRATION_BASE + dt.timedelta(days=(index * 31) % REGISTRATION_SPAN_DAYS)
     return Participant(
-        nik=demo_nik(
+        nik=nik_compose(
             district_code=district_code, birth_date=birth, female=index % 2 == 1, serial=serial
         ),
         full_name=f"Peserta Sintetis {index}",
@@ -119,18 +118,3 @@ def participants_generate(
         with transaction.atomic():
             inserted += len(Participant.objects.bulk_create(batch, ignore_conflicts=True))
     return inserted
-
-
-# What branch staff may record after working a lead; "new" is only ever set on creation.
-LEAD_WORK_OUTCOMES = (LeadStatus.ENROLLED, LeadStatus.UNREACHABLE, LeadStatus.NOT_ELIGIBLE)
-
-
-@transaction.atomic
-def lead_status_set(*, lead: EnrollmentLead, status: str, user) -> EnrollmentLead:
-    if status not in LEAD_WORK_OUTCOMES:
-        raise ValueError(f"status {status!r} cannot be set by hand")
-    lead.status = status
-    lead.status_changed_at = timezone.now()
-    lead.status_changed_by = user
-    lead.save(update_fields=["status", "status_changed_at", "status_changed_by"])
-    return lead

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from campaigns.tests.factories import CampaignFactory, EscalationCaseFactory, VisitFactory
 from employers.tests.factories import EmployerFactory
-from participants.models import EnrollmentLead
+from worker_lists.models import EnrollmentLead
 
 
 def test_branch_home_lists_due_and_overdue_follow_ups_only(client, branch_user, branch_serang):

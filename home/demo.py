@@ -6,7 +6,9 @@ running it again finds the same rows and creates nothing new.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import random
 from dataclasses import dataclass
 
@@ -25,6 +27,7 @@ from campaigns.models import (
     VisitOutcome,
     VisitPurpose,
 )
+from core.identifiers import nik_compose
 from employers.models import (
     ComplianceStatus,
     ComplianceStatusChange,
@@ -41,6 +44,8 @@ from regions.models import (
     RegionalOffice,
     RegionLevel,
 )
+from worker_lists.models import EnrollmentLead, LeadStatus, SubmissionStatus
+from worker_lists.services import lead_status_set, worker_list_process, worker_list_submit
 
 DEMO_PROVINCES = ("36", "31", "32")
 DEMO_PASSWORD = "demo-pass-2026"
@@ -155,11 +160,6 @@ DEMO_USERS = [
         agency_name="Kejaksaan Negeri Kota Serang (demo)",
     ),
 ]
-
-
-def demo_nik(*, district_code: str, birth_date: dt.date, female: bool, serial: int) -> str:
-    day = birth_date.day + (40 if female else 0)
-    return f"{district_code.replace('.', '')}{day:02d}{birth_date:%m%y}{serial:04d}"
 
 
 def _users_create() -> list[tuple[str, str]]:
@@ -310,7 +310,7 @@ def _participants_create(rng: random.Random, employers: list[Employer]) -> None:
             status = ParticipantStatus.ACTIVE if rng.random() < 0.8 else ParticipantStatus.INACTIVE
             participants.append(
                 Participant(
-                    nik=demo_nik(
+                    nik=nik_compose(
                         district_code=district_code,
                         birth_date=birth,
                         female=female,
@@ -462,8 +462,6 @@ _DEMO_LIST_UNITS = ("Dinas Pendidikan", "Dinas Kesehatan", "Kecamatan Serang", "
 def _demo_list_rows() -> list[list[str]]:
     """Synthetic non-ASN staff of Kota Serang: a few demo participants (already covered or
     lapsed), new workers (leads), one NIK damaged by a spreadsheet and one repeated row."""
-    from participants.models import Participant
-
     header = ["nik", "nama", "tanggal_lahir", "kode_kabkota", "unit_kerja", "jabatan"]
     known = list(
         Participant.objects.filter(work_regency_id="36.73")
@@ -480,7 +478,9 @@ def _demo_list_rows() -> list[list[str]]:
         birth = dt.date(1988 + i, 3 + i, 10 + i)
         female = i % 2 == 1
         first = (_FIRST_NAMES_F if female else _FIRST_NAMES_M)[i % 5]
-        nik = demo_nik(district_code="36.73.01", birth_date=birth, female=female, serial=9901 + i)
+        nik = nik_compose(
+            district_code="36.73.01", birth_date=birth, female=female, serial=9901 + i
+        )
         unit = _DEMO_LIST_UNITS[i % 4]
         rows.append(
             [nik, f"{first} {_LAST_NAMES[i % 5]}", f"{birth:%Y-%m-%d}", "36.73", unit, "Staf"]
@@ -494,14 +494,6 @@ def demo_worker_list_submit():
     """One small synthetic worker list from the demo Pemkot Serang, through the real services,
     so the partner panel and the branch leads page have data. Idempotent: its Idempotency-Key
     makes a second run find the first list; two of its leads are marked enrolled once."""
-    import csv
-    import io
-
-    from participants.models import EnrollmentLead, LeadStatus
-    from participants.services import lead_status_set
-    from worker_lists.models import SubmissionStatus
-    from worker_lists.services import worker_list_process, worker_list_submit
-
     agency = PartnerAgency.objects.get(name=DEMO_LIST_AGENCY)
     text = io.StringIO()
     csv.writer(text).writerows(_demo_list_rows())
