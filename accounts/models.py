@@ -73,23 +73,3 @@ class User(AbstractUser):
                 name="user_role_scope_consistent",
             )
         ]
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN or self.is_superuser
-
-    @property
-    def sees_everything(self) -> bool:
-        return self.is_admin or self.role == Role.MANAGEMENT
-
-    @property
-    def is_branch_staff(self) -> bool:
-        return self.role == Role.BRANCH
-
-    @property
-    def is_regional_staff(self) -> bool:
-        return self.role == Role.REGIONAL
-
-    @property
-    def is_agency_user(self) -> bool:
-        return self.role == Role.AGENCY

@@ -1,7 +1,7 @@
 """`Authorization: Api-Key <key>` for partner agencies.
 
 The authenticated principal behaves like a user with the agency role, so the scoping functions in
-accounts.scoping treat an API key and a logged-in agency user the same way.
+accounts.permissions treat an API key and a logged-in agency user the same way.
 """
 
 from __future__ import annotations

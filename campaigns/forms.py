@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import scoping
+from accounts import permissions
 from agencies.models import PartnerAgency
 from core.forms import BootstrapFormMixin
 from employers.models import ComplianceStatus, Employer
@@ -77,7 +77,7 @@ class VisitForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = scoping.employers_visible_to(
+        self.fields["employer"].queryset = permissions.employers_visible_to(
             Employer.objects.all(), user
         )
         self.fields["visited_on"].initial = timezone.localdate
@@ -155,7 +155,7 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = scoping.regency_codes_in_scope(user)
+        codes = permissions.regency_codes_in_scope(user)
         regencies = Regency.objects.order_by("code")
         if codes is not None:
             regencies = regencies.filter(code__in=codes)
@@ -163,7 +163,7 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
                 code__in={code[:2] for code in codes}
             )
         self.fields["regencies"].queryset = regencies
-        self.fields["branches"].queryset = scoping.branches_visible_to(
+        self.fields["branches"].queryset = permissions.branches_visible_to(
             BranchOffice.objects.all(), user
         )
         self.fields["agencies"].queryset = PartnerAgency.objects.filter(is_active=True)

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from accounts import scoping
+from accounts import permissions
 from agencies.models import AgencyKind
 from employers.models import ComplianceStatus, ComplianceStatusChange
 from participants.models import Participant
@@ -26,7 +26,7 @@ def visit_follow_ups_due(*, user, today: dt.date | None = None) -> QuerySet[Visi
     """Follow-ups not done whose date is today or past (oldest first)."""
     today = today or timezone.localdate()
     return (
-        scoping.visits_visible_to(Visit.objects.all(), user)
+        permissions.visits_visible_to(Visit.objects.all(), user)
         .filter(follow_up_done=False, follow_up_on__lte=today)
         .select_related("employer", "officer")
         .order_by("follow_up_on", "id")
@@ -34,14 +34,14 @@ def visit_follow_ups_due(*, user, today: dt.date | None = None) -> QuerySet[Visi
 
 
 def visit_list(*, user) -> QuerySet[Visit]:
-    return scoping.visits_visible_to(Visit.objects.all(), user).select_related(
+    return permissions.visits_visible_to(Visit.objects.all(), user).select_related(
         "employer", "officer", "branch"
     )
 
 
 def case_list(*, user, state: str = "", kind: str = "") -> QuerySet[EscalationCase]:
     """Cases the user may see, optionally of one state and kind (unknown values are ignored)."""
-    cases = scoping.cases_visible_to(EscalationCase.objects.all(), user).select_related(
+    cases = permissions.cases_visible_to(EscalationCase.objects.all(), user).select_related(
         "employer", "agency", "branch"
     )
     if state in CaseState.values:
@@ -62,7 +62,7 @@ def case_get(*, user, pk: int) -> EscalationCase | None:
 def case_state_summary(*, user) -> list[dict[str, Any]]:
     """Per state: number of cases and since when the oldest has waited there (where cases stall)."""
     rows = (
-        scoping.cases_visible_to(EscalationCase.objects.all(), user)
+        permissions.cases_visible_to(EscalationCase.objects.all(), user)
         .values("state")
         .annotate(count=Count("id"), oldest=Min("state_changed_at"))
         .order_by()
@@ -129,7 +129,9 @@ def case_state_durations(
 
 
 def campaign_list(*, user) -> QuerySet[Campaign]:
-    return scoping.campaigns_visible_to(Campaign.objects.all(), user).order_by("-starts_on", "-id")
+    return permissions.campaigns_visible_to(Campaign.objects.all(), user).order_by(
+        "-starts_on", "-id"
+    )
 
 
 def campaign_get(*, user, pk: int) -> Campaign | None:

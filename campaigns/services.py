@@ -11,11 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import scoping
-from accounts.models import Role
+from accounts import permissions
+from accounts.permissions import Ability
 from agencies.models import AgencyKind, PartnerAgency
 from employers.models import Employer
 from employers.services import employer_status_change
+from regions.models import BranchOffice
 
 from .models import (
     Campaign,
@@ -69,7 +70,7 @@ def visit_log(
     status_reason: str = "",
 ) -> Visit:
     """Record a visit; optionally the employer's new compliance status, in the same transaction."""
-    if not scoping.can_edit_employer(officer, employer):
+    if not permissions.can_for_branch(officer, Ability.LOG_VISITS, employer):
         raise PermissionDenied(_("Anda tidak berwenang mencatat kunjungan ke pemberi kerja ini."))
     branch_id = employer.branch_id or getattr(officer, "branch_id", None)
     if branch_id is None:
@@ -110,26 +111,13 @@ def visit_log(
     return visit
 
 
-def can_log_visits(user) -> bool:
-    """Field staff log visits; the board reads and partner agencies never see visits."""
-    return _role_of(user) in (Role.ADMIN, Role.REGIONAL, Role.BRANCH)
-
-
 @transaction.atomic
 def visit_follow_up_done(*, visit: Visit, user) -> Visit:
-    if not scoping.visits_visible_to(Visit.objects.filter(pk=visit.pk), user).exists() or (
-        _role_of(user) not in (Role.ADMIN, Role.BRANCH, Role.REGIONAL)
-    ):
+    if not permissions.can_for_branch(user, Ability.LOG_VISITS, visit):
         raise PermissionDenied(_("Anda tidak berwenang mengubah kunjungan ini."))
     visit.follow_up_done = True
     visit.save(update_fields=["follow_up_done"])
     return visit
-
-
-def _role_of(user) -> str | None:
-    if getattr(user, "is_superuser", False):
-        return Role.ADMIN
-    return getattr(user, "role", None)
 
 
 @transaction.atomic
@@ -145,7 +133,7 @@ def case_open(
     note: str = "",
 ) -> EscalationCase:
     """Open a case as a draft (and send it at once when `send`)."""
-    if not scoping.can_edit_employer(user, employer):
+    if not permissions.can_for_branch(user, Ability.ESCALATE_CASES, employer):
         raise PermissionDenied(_("Anda tidak berwenang membuka kasus untuk pemberi kerja ini."))
     if kind not in CaseKind.values:
         raise ValidationError({"kind": _("Jenis kasus tidak dikenal.")})
@@ -191,26 +179,26 @@ def case_allowed_transitions(
 ) -> tuple[str, ...]:
     """Next states this user may move the case to.
 
-    `in_scope`: the caller read the case through accounts.scoping already (saves a query per row).
+    `in_scope`: the caller read the case through accounts.permissions already (saves a query
+    per row).
     """
     allowed = ALLOWED_TRANSITIONS[case.state]
-    role = _role_of(user)
-    if role == Role.AGENCY:
-        # The receiving agency works the case; sending it is the branch's act.
-        if getattr(user, "agency_id", None) != case.agency_id:
-            return ()
-        return tuple(state for state in allowed if state != CaseState.SENT)
-    if role == Role.MANAGEMENT:
+    may_take_up = permissions.can(user, Ability.TAKE_UP_CASES)
+    may_escalate = permissions.can(user, Ability.ESCALATE_CASES)
+    if not (may_take_up or may_escalate):
         return ()
-    if role in (Role.ADMIN, Role.BRANCH, Role.REGIONAL):
-        visible = scoping.cases_visible_to(EscalationCase.objects.filter(pk=case.pk), user)
-        if not in_scope and not visible.exists():
+    if not in_scope:
+        visible = permissions.cases_visible_to(EscalationCase.objects.filter(pk=case.pk), user)
+        if not visible.exists():
             return ()
-        if role == Role.ADMIN:
-            return allowed
+    permitted = set()
+    if may_take_up:
+        # The receiving agency works the case; sending it is the branch's act.
+        permitted.update(state for state in allowed if state != CaseState.SENT)
+    if may_escalate:
         # Taking the case up is the receiving agency's act; BPJS staff send, resolve or close.
-        return tuple(state for state in allowed if state != CaseState.IN_PROGRESS)
-    return ()
+        permitted.update(state for state in allowed if state != CaseState.IN_PROGRESS)
+    return tuple(state for state in allowed if state in permitted)
 
 
 @transaction.atomic
@@ -255,10 +243,6 @@ def case_transition(
     return transition
 
 
-def can_manage_campaigns(user) -> bool:
-    return _role_of(user) in (Role.ADMIN, Role.MANAGEMENT, Role.REGIONAL)
-
-
 @transaction.atomic
 def campaign_create(
     *,
@@ -274,14 +258,11 @@ def campaign_create(
     target_employers_compliant: int = 0,
     target_non_asn_enrolled: int = 0,
 ) -> Campaign:
-    if not can_manage_campaigns(user):
-        raise PermissionDenied(
-            _("Hanya admin, manajemen atau kantor wilayah yang dapat membuat kampanye.")
-        )
+    if not permissions.can(user, Ability.MANAGE_CAMPAIGNS):
+        raise PermissionDenied(_("Hanya admin atau kantor wilayah yang dapat membuat kampanye."))
     branches = list(branches)
-    if _role_of(user) == Role.REGIONAL and any(
-        branch.regional_office_id != user.regional_office_id for branch in branches
-    ):
+    visible_branches = permissions.branches_visible_to(BranchOffice.objects.all(), user)
+    if visible_branches.filter(pk__in=[branch.pk for branch in branches]).count() != len(branches):
         raise PermissionDenied(_("Kantor wilayah hanya dapat memilih cabangnya sendiri."))
     campaign = Campaign(
         name=name,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import scoping
+from accounts import permissions
+from accounts.permissions import Ability, ability_required_page
 from core.forms import add_service_errors
 from employers.selectors import employer_get, employer_search
 
@@ -25,7 +25,7 @@ PAGE_SIZE = 25
 # --- Visits -----------------------------------------------------------------------------------
 
 
-@login_required
+@ability_required_page(Ability.VIEW_VISITS)
 def visit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.visit_list(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -33,10 +33,8 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/visit_list.html", {"page": page})
 
 
-@login_required
+@ability_required_page(Ability.LOG_VISITS)
 def visit_create(request: HttpRequest) -> HttpResponse:
-    if not services.can_log_visits(request.user):
-        raise PermissionDenied
     initial = {}
     employer = None
     if request.GET.get("employer", "").isdigit():
@@ -89,7 +87,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@ability_required_page(Ability.LOG_VISITS)
 @require_GET
 def visit_employer_search(request: HttpRequest) -> HttpResponse:
     """htmx: employers matching what has been typed so far."""
@@ -101,7 +99,7 @@ def visit_employer_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@ability_required_page(Ability.LOG_VISITS)
 @require_POST
 def visit_follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, pk=pk)
@@ -117,7 +115,7 @@ def visit_follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Cases ------------------------------------------------------------------------------------
 
 
-@login_required
+@ability_required_page(Ability.VIEW_CASES)
 def case_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     kind = request.GET.get("kind", "")
@@ -137,7 +135,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@ability_required_page(Ability.VIEW_CASES)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     if case is None:
@@ -178,10 +176,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@ability_required_page(Ability.ESCALATE_CASES)
 def case_open(request: HttpRequest, employer_pk: int) -> HttpResponse:
     employer = employer_get(user=request.user, pk=employer_pk)
-    if not scoping.can_edit_employer(request.user, employer):
+    if not permissions.can_edit_employer(request.user, employer):
         raise PermissionDenied
     form = CaseOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -201,19 +199,19 @@ def case_open(request: HttpRequest, employer_pk: int) -> HttpResponse:
 # --- Campaigns --------------------------------------------------------------------------------
 
 
-@login_required
+@ability_required_page(Ability.VIEW_CAMPAIGNS)
 def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/campaign_list.html",
         {
             "campaigns": selectors.campaign_list(user=request.user)[:200],
-            "can_create": services.can_manage_campaigns(request.user),
+            "can_create": permissions.can(request.user, Ability.MANAGE_CAMPAIGNS),
         },
     )
 
 
-@login_required
+@ability_required_page(Ability.VIEW_CAMPAIGNS)
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     if campaign is None:
@@ -231,10 +229,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@ability_required_page(Ability.MANAGE_CAMPAIGNS)
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    if not services.can_manage_campaigns(request.user):
-        raise PermissionDenied
     form = CampaignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

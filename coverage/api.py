@@ -8,11 +8,11 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
+from accounts.permissions import Ability, ability_required
 
 from . import selectors
 from .models import CoverageSnapshot, SnapshotLevel
@@ -26,20 +26,8 @@ API_LEVELS = [
 ]
 
 
-class CanReadCoverage(permissions.BasePermission):
-    """Management and administrators; partner agencies (API key or user) within jurisdiction."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and (user.is_superuser or user.role in (Role.ADMIN, Role.MANAGEMENT, Role.AGENCY))
-        )
-
-
 class CoverageListApi(APIView):
-    permission_classes = [CanReadCoverage]
+    permission_classes = [ability_required(Ability.READ_COVERAGE_API)]
 
     class FilterSerializer(serializers.Serializer):
         level = serializers.ChoiceField(choices=API_LEVELS)

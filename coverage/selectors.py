@@ -9,9 +9,16 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from accounts import scoping
-from employers.models import ComplianceStatus, Employer
+from accounts import permissions
+from agencies.models import AgencyKind, PartnerAgency
+from employers.models import NON_COMPLIANT_STATUSES, ComplianceStatus, Employer
 from regions.models import NATIONAL_CODE, BranchRegency, CoverageTarget
+from worker_lists.models import (
+    EnrollmentLead,
+    LeadStatus,
+    SubmissionStatus,
+    WorkerListSubmission,
+)
 
 from .models import CoverageSnapshot, SnapshotLevel
 
@@ -19,7 +26,7 @@ _NATIONAL_LABEL = gettext_lazy("Nasional")
 
 
 def coverage_visible(*, user) -> QuerySet[CoverageSnapshot]:
-    return scoping.coverage_visible_to(CoverageSnapshot.objects.all(), user)
+    return permissions.coverage_visible_to(CoverageSnapshot.objects.all(), user)
 
 
 def coverage_periods(*, user) -> list[dt.date]:
@@ -89,7 +96,7 @@ def employers_by_compliance(*, user, regency_code: str) -> list[dict]:
 
     labels = dict(ComplianceStatus.choices)
     rows = (
-        scoping.employers_visible_to(Employer.objects.filter(regency_id=regency_code), user)
+        permissions.employers_visible_to(Employer.objects.filter(regency_id=regency_code), user)
         .order_by()
         .values("compliance_status")
         .annotate(
@@ -121,11 +128,9 @@ def employers_to_follow_up(*, user, regency_code: str, limit: int = 100) -> list
     """Non-compliant employers of a regency, most unregistered workers first."""
     from django.db.models import F
 
-    from employers.models import NON_COMPLIANT_STATUSES
-
     labels = dict(ComplianceStatus.choices)
     rows = (
-        scoping.employers_visible_to(
+        permissions.employers_visible_to(
             Employer.objects.filter(
                 regency_id=regency_code, compliance_status__in=NON_COMPLIANT_STATUSES
             ),
@@ -180,15 +185,7 @@ def partner_agency_results(
     """
     from django.db.models import Count, Q, Sum
 
-    from agencies.models import AgencyKind, PartnerAgency
-    from worker_lists.models import (
-        EnrollmentLead,
-        LeadStatus,
-        SubmissionStatus,
-        WorkerListSubmission,
-    )
-
-    agencies = scoping.agency_results_visible_to(PartnerAgency.objects.all(), user)
+    agencies = permissions.agency_results_visible_to(PartnerAgency.objects.all(), user)
     if province_code:
         agencies = agencies.filter(jurisdiction_province_id=province_code)
     agency_fields = (

@@ -1,18 +1,17 @@
 """Supervisory board dashboards: national, province, Kanwil, branch and regency pages.
 
 Every page reads snapshots only (plus employer counts on the regency page) through
-accounts.scoping, so a branch user reaching another branch's URL gets a 404.
+accounts.permissions, so a branch user reaching another branch's URL gets a 404.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache, wraps
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,8 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
-from accounts.models import Role
-from accounts.scoping import sees_everything
+from accounts.permissions import Ability, ability_required_page, sees_everything
 
 from . import selectors
 from .charts import trend_chart
@@ -45,19 +43,11 @@ PAGE_URL_NAMES = {
     SnapshotLevel.KANWIL: "coverage:kanwil",
     SnapshotLevel.BRANCH: "coverage:branch",
 }
-DASHBOARD_ROLES = (Role.ADMIN, Role.MANAGEMENT, Role.REGIONAL, Role.BRANCH)
 
 
 def _staff_only(view):
     """Dashboards are for BPJS staff; partner agencies read coverage through the API."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_superuser or request.user.role in DASHBOARD_ROLES):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(require_GET(wrapper))
+    return ability_required_page(Ability.VIEW_DASHBOARDS)(require_GET(view))
 
 
 def _page_url(level: str, code: str, period: dt.date | None = None) -> str:
@@ -273,7 +263,7 @@ def coverage_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if sees_everything(user):
         return _coverage_page(request, level=SnapshotLevel.NATIONAL, code="ID")
-    if user.role == Role.REGIONAL:
+    if user.branch_id is None:
         return redirect("coverage:kanwil", user.regional_office.code)
     return redirect("coverage:branch", user.branch.code)
 

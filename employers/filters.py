@@ -9,8 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import scoping
-from campaigns.models import Visit
+from accounts import permissions
 from regions.models import District, Regency
 
 from .models import ComplianceStatus, Employer, Sector, SizeClass
@@ -65,7 +64,7 @@ class EmployerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = scoping.regency_codes_in_scope(user)
+        codes = permissions.regency_codes_in_scope(user)
         regencies = Regency.objects.all()
         if codes is not None:
             regencies = regencies.filter(code__in=codes)
@@ -98,7 +97,8 @@ class EmployerFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         since = timezone.localdate() - dt.timedelta(days=NO_VISIT_DAYS)
-        recent = Exists(Visit.objects.filter(employer=OuterRef("pk"), visited_on__gte=since))
+        # Through the `visits` relation: campaigns (visits) builds on employers, not the reverse.
+        recent = Exists(Employer.objects.filter(pk=OuterRef("pk"), visits__visited_on__gte=since))
         return queryset.filter(~recent if value else recent)
 
     def filter_sort(self, queryset, name, value):

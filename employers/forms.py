@@ -7,8 +7,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts import scoping
-from accounts.models import Role
+from accounts import permissions
 from core.forms import BootstrapFormMixin
 from core.identifiers import IdentifierError, normalize_nib, normalize_npwp
 from regions.models import BranchOffice, District, Regency
@@ -43,7 +42,7 @@ class EmployerForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        codes = scoping.regency_codes_in_scope(user)
+        codes = permissions.regency_codes_in_scope(user)
         regencies = Regency.objects.order_by("name")
         if codes is not None:
             regencies = regencies.filter(code__in=codes)
@@ -59,14 +58,14 @@ class EmployerForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["nib"].widget.attrs.update(inputmode="numeric", autocomplete="off")
         self.fields["npwp"].widget.attrs.update(autocomplete="off")
         self.fields["npwp"].help_text = _("15 atau 16 digit; titik dan tanda hubung boleh.")
-        if user.role == Role.BRANCH:
+        if permissions.fixed_branch_id(user) is not None:
             # Branch staff record employers of their own branch only.
             del self.fields["branch"]
         else:
-            self.fields["branch"].queryset = scoping.branches_visible_to(
+            self.fields["branch"].queryset = permissions.branches_visible_to(
                 BranchOffice.objects.all(), user
             )
-            self.fields["branch"].required = user.role == Role.REGIONAL
+            self.fields["branch"].required = permissions.must_choose_branch(user)
         if self.instance.pk:
             # Status changes go through their own form, which records the reason.
             del self.fields["compliance_status"]
@@ -110,8 +109,9 @@ class EmployerForm(BootstrapFormMixin, forms.ModelForm):
         return cleaned
 
     def _post_clean(self):
-        if self.user.role == Role.BRANCH and not self.instance.pk:
-            self.instance.branch_id = self.user.branch_id
+        fixed_branch_id = permissions.fixed_branch_id(self.user)
+        if fixed_branch_id is not None and not self.instance.pk:
+            self.instance.branch_id = fixed_branch_id
         super()._post_clean()
 
 

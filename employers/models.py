@@ -45,13 +45,6 @@ class Sector(models.TextChoices):
     MINING = "mining", _("Pertambangan")
 
 
-class EmployerQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "EmployerQuerySet":
-        from accounts.scoping import employers_visible_to
-
-        return employers_visible_to(self, user)
-
-
 class Employer(models.Model):
     name = models.CharField(_("nama"), max_length=200)
     npp = models.CharField(
@@ -104,8 +97,6 @@ class Employer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
-
-    objects = EmployerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

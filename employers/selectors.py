@@ -7,16 +7,14 @@ from typing import Any
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from accounts import scoping
-from campaigns.models import Visit
+from accounts import permissions
 from participants.models import Participant, ParticipantStatus
-from worker_lists.models import EnrollmentLead
 
 from .models import Employer
 
 
 def employer_list(*, user) -> QuerySet[Employer]:
-    return scoping.employers_visible_to(
+    return permissions.employers_visible_to(
         Employer.objects.select_related("regency", "district", "branch"), user
     )
 
@@ -32,11 +30,15 @@ def employer_table(*, user) -> QuerySet[Employer]:
 
 
 def employer_with_last_visit(queryset: QuerySet[Employer]) -> QuerySet[Employer]:
-    """For exports: the last visit date of every row, one indexed subquery per row."""
+    """For exports: the last visit date of every row, one indexed subquery per row.
+
+    Visits (campaigns) are reached through the `visits` relation: campaigns builds on employers,
+    so employers imports nothing from it."""
     last_visit = (
-        Visit.objects.filter(employer=OuterRef("pk"))
-        .order_by("-visited_on")
-        .values("visited_on")[:1]
+        Employer.objects.filter(pk=OuterRef("pk"))
+        .values("pk")
+        .annotate(last=Max("visits__visited_on"))
+        .values("last")
     )
     return queryset.annotate(last_visited_on=Subquery(last_visit))
 
@@ -48,10 +50,9 @@ def employer_attach_last_visit(employers: list[Employer]) -> list[Employer]:
     filtered row (and for the paginator's COUNT) before sorting and cutting the page.
     """
     last = dict(
-        Visit.objects.filter(employer__in=[employer.pk for employer in employers])
-        .values("employer")
-        .annotate(last=Max("visited_on"))
-        .values_list("employer", "last")
+        Employer.objects.filter(pk__in=[employer.pk for employer in employers])
+        .annotate(last=Max("visits__visited_on"))
+        .values_list("pk", "last")
         .order_by()
     )
     for employer in employers:
@@ -61,17 +62,17 @@ def employer_attach_last_visit(employers: list[Employer]) -> list[Employer]:
 
 def employer_detail(*, user, employer: Employer) -> dict[str, Any]:
     participants = Participant.objects.filter(employer=employer)
-    cases = scoping.cases_visible_to(employer.cases.all(), user).select_related("agency")
+    cases = permissions.cases_visible_to(employer.cases.all(), user).select_related("agency")
     return {
         "status_changes": employer.status_changes.select_related("changed_by")[:50],
-        "visits": scoping.visits_visible_to(employer.visits.all(), user).select_related("officer")[
-            :50
-        ],
+        "visits": permissions.visits_visible_to(employer.visits.all(), user).select_related(
+            "officer"
+        )[:50],
         "open_cases": cases.exclude(state__in=["resolved", "closed"]),
         "closed_cases": cases.filter(state__in=["resolved", "closed"])[:20],
-        "leads": scoping.leads_visible_to(
-            EnrollmentLead.objects.filter(employer=employer), user
-        ).select_related("agency")[:50],
+        "leads": permissions.leads_visible_to(employer.leads.all(), user).select_related("agency")[
+            :50
+        ],
         "participant_count": participants.count(),
         "active_participant_count": participants.filter(status=ParticipantStatus.ACTIVE).count(),
         "last_visited_on": employer.visits.aggregate(last=Max("visited_on"))["last"],
@@ -80,7 +81,7 @@ def employer_detail(*, user, employer: Employer) -> dict[str, Any]:
 
 def employer_search(*, user, text: str, limit: int = 10) -> QuerySet[Employer]:
     """Search-as-you-type for the visit form: only employers the user may see."""
-    queryset = scoping.employers_visible_to(Employer.objects.all(), user)
+    queryset = permissions.employers_visible_to(Employer.objects.all(), user)
     text = text.strip()
     if len(text) < 2:
         return queryset.none()

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import scoping
+from accounts import permissions
 
 from .models import ComplianceStatus, ComplianceStatusChange, Employer
 
@@ -45,7 +45,7 @@ def employer_create(*, user, compliance_status: str, **fields: Any) -> Employer:
     if fields.get("npp") == "":
         fields["npp"] = None
     employer = Employer(compliance_status=compliance_status, **fields)
-    if not scoping.can_edit_employer(user, employer):
+    if not permissions.can_edit_employer(user, employer):
         raise PermissionDenied(_("Anda tidak berwenang menambah pemberi kerja untuk cabang ini."))
     employer._history_user = _actor(user)
     employer.full_clean()
@@ -66,7 +66,7 @@ def employer_update(
     *, employer: Employer, user, data: dict[str, Any], reason: str = ""
 ) -> Employer:
     """Update an employer's fields; a compliance status change is recorded with its reason."""
-    if not scoping.can_edit_employer(user, employer):
+    if not permissions.can_edit_employer(user, employer):
         raise PermissionDenied
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     old_status = employer.compliance_status
@@ -74,7 +74,7 @@ def employer_update(
         data = {**data, "npp": None}
     for field, value in data.items():
         setattr(employer, field, value)
-    if not scoping.can_edit_employer(user, employer):
+    if not permissions.can_edit_employer(user, employer):
         # Staff may not hand an employer over to a branch outside their own scope.
         raise PermissionDenied
     # The audit trail names the author even when the request was authenticated by DRF, which the
@@ -105,7 +105,7 @@ def employer_status_change(
         raise ValidationError({"reason": _("Alasan perubahan status wajib diisi.")})
     # Lock the row so two officers changing the status at once leave a consistent history.
     locked = Employer.objects.select_for_update().get(pk=employer.pk)
-    if not scoping.can_edit_employer(user, locked):
+    if not permissions.can_edit_employer(user, locked):
         raise PermissionDenied(_("Anda tidak berwenang mengubah pemberi kerja ini."))
     if locked.compliance_status == to_status:
         raise ValidationError({"to_status": _("Status kepatuhan sudah sama dengan status baru.")})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -11,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import scoping
-from accounts.models import Role
+from accounts import permissions
+from accounts.permissions import Ability, ability_required_page
 from core.forms import add_service_errors
 
 from . import exports, selectors, services
@@ -22,7 +21,7 @@ from .forms import EmployerForm, StatusChangeForm
 PAGE_SIZE = 25
 
 
-@login_required
+@ability_required_page(Ability.VIEW_EMPLOYERS)
 def employer_list(request: HttpRequest) -> HttpResponse:
     employer_filter = EmployerFilter(
         request.GET or None, queryset=selectors.employer_table(user=request.user), user=request.user
@@ -45,23 +44,19 @@ def employer_list(request: HttpRequest) -> HttpResponse:
             "filter": employer_filter,
             "page": page,
             "query": query.urlencode(),
-            "can_create": _can_create(request.user),
+            "can_create": permissions.can(request.user, Ability.EDIT_EMPLOYERS),
         },
     )
-
-
-def _can_create(user) -> bool:
-    return user.is_superuser or user.role in (Role.ADMIN, Role.REGIONAL, Role.BRANCH)
 
 
 def _employer_or_404(request: HttpRequest, pk: int):
     return selectors.employer_get(user=request.user, pk=pk)
 
 
-@login_required
+@ability_required_page(Ability.VIEW_EMPLOYERS)
 def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employer = _employer_or_404(request, pk)
-    can_edit = scoping.can_edit_employer(request.user, employer)
+    can_edit = permissions.can_edit_employer(request.user, employer)
     context = {
         "employer": employer,
         "can_edit": can_edit,
@@ -71,10 +66,8 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "employers/employer_detail.html", context)
 
 
-@login_required
+@ability_required_page(Ability.EDIT_EMPLOYERS)
 def employer_create(request: HttpRequest) -> HttpResponse:
-    if not _can_create(request.user):
-        raise PermissionDenied
     form = EmployerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -93,10 +86,10 @@ def employer_create(request: HttpRequest) -> HttpResponse:
     return render(request, "employers/employer_form.html", {"form": form, "employer": None})
 
 
-@login_required
+@ability_required_page(Ability.EDIT_EMPLOYERS)
 def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employer = _employer_or_404(request, pk)
-    if not scoping.can_edit_employer(request.user, employer):
+    if not permissions.can_edit_employer(request.user, employer):
         raise PermissionDenied
     form = EmployerForm(request.POST or None, instance=employer, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -110,11 +103,11 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "employers/employer_form.html", {"form": form, "employer": employer})
 
 
-@login_required
+@ability_required_page(Ability.EDIT_EMPLOYERS)
 @require_POST
 def employer_status_change(request: HttpRequest, pk: int) -> HttpResponse:
     employer = _employer_or_404(request, pk)
-    if not scoping.can_edit_employer(request.user, employer):
+    if not permissions.can_edit_employer(request.user, employer):
         raise PermissionDenied
     form = StatusChangeForm(request.POST)
     if form.is_valid():

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts import scoping
-from accounts.models import Role
+from accounts import permissions
+from accounts.permissions import Ability
 from campaigns.models import EscalationCase, Visit
 from campaigns.selectors import campaign_progress, campaigns_active_for, visit_follow_ups_due
 from employers.models import Employer
@@ -17,23 +17,23 @@ HOME_LEADS = 10
 
 
 def home_summary(*, user) -> dict[str, Any]:
-    employers = scoping.employers_visible_to(Employer.objects.all(), user)
-    open_cases = scoping.cases_visible_to(EscalationCase.objects.all(), user).exclude(
+    employers = permissions.employers_visible_to(Employer.objects.all(), user)
+    open_cases = permissions.cases_visible_to(EscalationCase.objects.all(), user).exclude(
         state__in=["resolved", "closed"]
     )
     summary = {
         "employer_count": employers.count(),
-        "active_participant_count": scoping.participants_visible_to(
+        "active_participant_count": permissions.participants_visible_to(
             Participant.objects.filter(status=ParticipantStatus.ACTIVE), user
         ).count(),
         "open_case_count": open_cases.count(),
-        "recent_visits": scoping.visits_visible_to(Visit.objects.all(), user).select_related(
+        "recent_visits": permissions.visits_visible_to(Visit.objects.all(), user).select_related(
             "employer", "officer"
         )[:10],
     }
-    if getattr(user, "role", None) in (Role.BRANCH, Role.REGIONAL):
+    if permissions.can(user, Ability.HOME_FIELD_DAY):
         summary.update(branch_day(user=user))
-    if getattr(user, "role", None) == Role.AGENCY:
+    if permissions.can(user, Ability.HOME_CASE_INBOX):
         summary["agency_cases"] = open_cases.select_related("employer", "branch")[:20]
     return summary
 
@@ -41,7 +41,7 @@ def home_summary(*, user) -> dict[str, Any]:
 def branch_day(*, user) -> dict[str, Any]:
     """Branch staff's day: follow-ups due or overdue, new leads, their campaigns' progress."""
     today = timezone.localdate()
-    leads = scoping.leads_visible_to(
+    leads = permissions.leads_visible_to(
         EnrollmentLead.objects.filter(status=LeadStatus.NEW), user
     ).select_related("agency", "work_regency")
     campaigns = list(campaigns_active_for(user=user, today=today)[:HOME_CAMPAIGNS])

@@ -25,13 +25,6 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Perempuan")
 
 
-class ParticipantQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ParticipantQuerySet":
-        from accounts.scoping import participants_visible_to
-
-        return participants_visible_to(self, user)
-
-
 class Participant(models.Model):
     nik = models.CharField(_("NIK"), max_length=16, unique=True, validators=[validate_nik])
     kpj = models.CharField(_("nomor KPJ"), max_length=11, null=True, blank=True, unique=True)
@@ -58,8 +51,6 @@ class Participant(models.Model):
     last_paid_period = models.DateField(_("periode iuran terakhir"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
-
-    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name"]

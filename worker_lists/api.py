@@ -20,22 +20,16 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.scoping import can_submit_worker_list
+from accounts.permissions import Ability, ability_required
 from agencies.models import AgencyAPIKey
 
 from . import reports, selectors, services
 from .models import OUTCOMES, WorkerListSubmission
 
 _DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
-
-
-class CanSubmitWorkerList(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return can_submit_worker_list(request.user)
 
 
 class StreamedJsonParser(BaseParser):
@@ -92,7 +86,7 @@ def _submission_or_404(request, pk: int) -> WorkerListSubmission:
 
 
 class WorkerListCreateApi(APIView):
-    permission_classes = [IsAuthenticated, CanSubmitWorkerList]
+    permission_classes = [ability_required(Ability.SUBMIT_WORKER_LIST)]
     parser_classes = [StreamedJsonParser, MultiPartParser, FormParser]
 
     class JsonInputSerializer(serializers.Serializer):

@@ -30,13 +30,6 @@ class SourceFormat(models.TextChoices):
     XLSX = "xlsx", "XLSX"
 
 
-class WorkerListSubmissionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "WorkerListSubmissionQuerySet":
-        from accounts.scoping import worker_lists_visible_to
-
-        return worker_lists_visible_to(self, user)
-
-
 class WorkerListSubmission(models.Model):
     """One list sent by a partner agency. JSON bodies are staged as a CSV file like uploads are."""
 
@@ -79,8 +72,6 @@ class WorkerListSubmission(models.Model):
     created_at = models.DateTimeField(_("dikirim"), auto_now_add=True)
     started_at = models.DateTimeField(_("mulai diproses"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
-
-    objects = WorkerListSubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -175,13 +166,6 @@ class LeadStatus(models.TextChoices):
     NOT_ELIGIBLE = "not_eligible", _("Tidak memenuhi syarat")
 
 
-class EnrollmentLeadQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "EnrollmentLeadQuerySet":
-        from accounts.scoping import leads_visible_to
-
-        return leads_visible_to(self, user)
-
-
 class EnrollmentLead(models.Model):
     """A worker reported by a partner agency who is not a participant yet: work for a branch.
 
@@ -252,8 +236,6 @@ class EnrollmentLead(models.Model):
         db_index=False,
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-
-    objects = EnrollmentLeadQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,4 +1,4 @@
-"""Reads for worker lists and the leads they produce; every read goes through accounts.scoping."""
+"""Reads for worker lists and the leads they produce (scoped by accounts.permissions)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from django.db.models import Count, QuerySet
 
-from accounts.scoping import agencies_visible_to, leads_visible_to, worker_lists_visible_to
+from accounts.permissions import agencies_visible_to, leads_visible_to, worker_lists_visible_to
 from agencies.models import PartnerAgency
 from regions.models import Regency
 

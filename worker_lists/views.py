@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,10 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.scoping import (
-    can_submit_worker_list,
-    can_update_lead,
-)
+from accounts.permissions import Ability, ability_required_page, can, can_update_lead
 
 from . import selectors, services
 from .forms import LeadFilterForm, RowFilterForm, WorkerListUploadForm
@@ -28,10 +24,10 @@ def _submission_or_404(request: HttpRequest, pk: int):
     return submission
 
 
-@login_required
+@ability_required_page(Ability.VIEW_WORKER_LISTS)
 @require_http_methods(["GET", "POST"])
 def worker_list_index(request: HttpRequest) -> HttpResponse:
-    may_submit = can_submit_worker_list(request.user)
+    may_submit = can(request.user, Ability.SUBMIT_WORKER_LIST)
     form = WorkerListUploadForm()
     if request.method == "POST":
         if not may_submit:
@@ -57,7 +53,7 @@ def worker_list_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@ability_required_page(Ability.VIEW_WORKER_LISTS)
 @require_GET
 def worker_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission_or_404(request, pk)
@@ -74,7 +70,7 @@ def worker_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@ability_required_page(Ability.VIEW_WORKER_LISTS)
 @require_GET
 def worker_list_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar alone, polled by htmx; once finished the page reloads to show the report."""
@@ -85,7 +81,7 @@ def worker_list_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
+@ability_required_page(Ability.VIEW_LEADS)
 @require_GET
 def lead_list(request: HttpRequest) -> HttpResponse:
     filters = LeadFilterForm(request.GET, **selectors.lead_filter_choices(user=request.user))
@@ -114,7 +110,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@ability_required_page(Ability.WORK_LEADS)
 @require_POST
 def lead_status_update(request: HttpRequest, pk: int) -> HttpResponse:
     lead = selectors.lead_get(user=request.user, pk=pk)

@@ -1,7 +1,7 @@
 import pytest
 from django.db import IntegrityError
 
-from accounts import scoping
+from accounts import permissions
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from campaigns.models import EscalationCase
@@ -28,7 +28,7 @@ def bandung_employer(branch_bandung):
 
 
 def visible_employers(user):
-    return set(scoping.employers_visible_to(Employer.objects.all(), user))
+    return set(permissions.employers_visible_to(Employer.objects.all(), user))
 
 
 def test_branch_staff_see_only_their_branch_employers(
@@ -81,13 +81,13 @@ def test_branch_staff_see_participants_of_the_regencies_their_branch_serves(
     in_city = ParticipantFactory(work_regency=RegencyFactory(code="36.73"))
     in_regency = ParticipantFactory(work_regency=RegencyFactory(code="36.04"))
     ParticipantFactory(work_regency=RegencyFactory(code="36.71"))
-    visible = set(scoping.participants_visible_to(Participant.objects.all(), branch_user))
+    visible = set(permissions.participants_visible_to(Participant.objects.all(), branch_user))
     assert visible == {in_city, in_regency}
 
 
 def test_agency_users_do_not_read_the_participant_register(agency_user):
     ParticipantFactory()
-    assert not scoping.participants_visible_to(Participant.objects.all(), agency_user).exists()
+    assert not permissions.participants_visible_to(Participant.objects.all(), agency_user).exists()
 
 
 def test_drafts_are_hidden_from_the_receiving_agency(agency_user, branch_user, serang_employer):
@@ -102,18 +102,18 @@ def test_drafts_are_hidden_from_the_receiving_agency(agency_user, branch_user, s
         created_by=branch_user,
     )
     cases = EscalationCase.objects.all()
-    assert not scoping.cases_visible_to(cases, agency_user).exists()
+    assert not permissions.cases_visible_to(cases, agency_user).exists()
     case.state = "sent"
     case.save()
-    assert scoping.cases_visible_to(cases, agency_user).get() == case
+    assert permissions.cases_visible_to(cases, agency_user).get() == case
 
 
 def test_branch_staff_cannot_edit_another_branch_employer(branch_user, tangerang_employer):
-    assert not scoping.can_edit_employer(branch_user, tangerang_employer)
+    assert not permissions.can_edit_employer(branch_user, tangerang_employer)
 
 
 def test_management_reads_but_does_not_edit(management_user, serang_employer):
-    assert not scoping.can_edit_employer(management_user, serang_employer)
+    assert not permissions.can_edit_employer(management_user, serang_employer)
 
 
 @pytest.mark.django_db(transaction=True)

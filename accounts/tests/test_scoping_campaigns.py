@@ -1,10 +1,10 @@
-from accounts import scoping
+from accounts import permissions
 from campaigns.models import Campaign
 from campaigns.tests.factories import CampaignFactory
 
 
 def _visible(user) -> list[Campaign]:
-    return list(scoping.campaigns_visible_to(Campaign.objects.order_by("name"), user))
+    return list(permissions.campaigns_visible_to(Campaign.objects.order_by("name"), user))
 
 
 def test_branch_staff_see_campaigns_of_their_branch_once(branch_user, branch_serang):

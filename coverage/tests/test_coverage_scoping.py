@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import Role
-from accounts.scoping import coverage_visible_to
+from accounts.permissions import coverage_visible_to
 from accounts.tests.factories import UserFactory
 from coverage.models import CoverageSnapshot
 from coverage.services import coverage_compute
