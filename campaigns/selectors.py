@@ -17,9 +17,15 @@ from participants.models import Participant
 from regions.models import BranchOffice, BranchRegency, Regency
 from worker_lists.models import EnrollmentLead, LeadStatus
 
-from .models import Campaign, CaseKind, CaseState, CaseTransition, EscalationCase, Visit
-
-OPEN_CASE_STATES = (CaseState.DRAFT, CaseState.SENT, CaseState.IN_PROGRESS)
+from .models import (
+    FINAL_CASE_STATES,
+    Campaign,
+    CaseKind,
+    CaseState,
+    CaseTransition,
+    EscalationCase,
+    Visit,
+)
 
 
 def visit_follow_ups_due(*, user, today: dt.date | None = None) -> QuerySet[Visit]:
@@ -107,7 +113,7 @@ def case_state_durations(
     order: list[str] = []
     for index, transition in enumerate(transitions):
         is_last = index == len(transitions) - 1
-        if transition.to_state in (CaseState.RESOLVED, CaseState.CLOSED) and is_last:
+        if transition.to_state in FINAL_CASE_STATES and is_last:
             continue
         until = now if is_last else transitions[index + 1].at
         if transition.to_state not in totals:

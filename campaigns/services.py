@@ -28,9 +28,6 @@ from .models import (
     VisitOutcome,
 )
 
-OPEN_STATES = (CaseState.DRAFT, CaseState.SENT, CaseState.IN_PROGRESS)
-FINAL_STATES = (CaseState.RESOLVED, CaseState.CLOSED)
-
 # draft -> sent -> in_progress -> resolved/closed; an open case may be closed at any time.
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
     CaseState.DRAFT: (CaseState.SENT, CaseState.CLOSED),

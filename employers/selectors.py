@@ -68,8 +68,8 @@ def employer_detail(*, user, employer: Employer) -> dict[str, Any]:
         "visits": permissions.visits_visible_to(employer.visits.all(), user).select_related(
             "officer"
         )[:50],
-        "open_cases": cases.exclude(state__in=["resolved", "closed"]),
-        "closed_cases": cases.filter(state__in=["resolved", "closed"])[:20],
+        "open_cases": cases.exclude(state__in=cases.model.FINAL_STATES),
+        "closed_cases": cases.filter(state__in=cases.model.FINAL_STATES)[:20],
         "leads": permissions.leads_visible_to(employer.leads.all(), user).select_related("agency")[
             :50
         ],
