@@ -48,7 +48,7 @@ def _csv_response(
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # Excel opens UTF-8 CSV with the right encoding only after a BOM.
-        yield writer.writerow(next(_escaped([header])))
+        yield writer.writerow([cell_escape(value) for value in header])
         for row in _escaped(rows):
             yield writer.writerow(row)
 
@@ -64,7 +64,7 @@ def _xlsx_response(
     # because XLSX is a zip whose directory comes last, so it cannot be streamed as it is made.
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])  # Excel's limit on sheet names
-    sheet.append(next(_escaped([header])))
+    sheet.append([cell_escape(value) for value in header])
     for row in _escaped(rows):
         # openpyxl stores a string starting with "=" as a formula; escaped strings never do,
         # so every string cell is written with the string data type.

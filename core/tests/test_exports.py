@@ -80,6 +80,7 @@ def test_employer_list_csv_escapes_a_formula_name(client, branch_user, branch_se
     client.force_login(branch_user)
     response = client.get(reverse("employers:list"), {"export": "csv"})
     assert _csv_rows(response)[1][1] == ESCAPED_NAME
+    assert "no-store" in response["Cache-Control"]
 
 
 @pytest.mark.django_db
