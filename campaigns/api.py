@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -118,17 +115,12 @@ class CaseDetailApi(APIView):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         api_key = request.auth if isinstance(request.auth, AgencyAPIKey) else None
-        try:
-            services.case_transition(
-                case=case,
-                to_state=payload.validated_data["state"],
-                user=request.user,
-                letter_number=payload.validated_data["letter_number"],
-                note=payload.validated_data["note"],
-                api_key=api_key,
-            )
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from None
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
+        services.case_transition(
+            case=case,
+            to_state=payload.validated_data["state"],
+            user=request.user,
+            letter_number=payload.validated_data["letter_number"],
+            note=payload.validated_data["note"],
+            api_key=api_key,
+        )
         return Response(self._output(request, case), status=status.HTTP_200_OK)

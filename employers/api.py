@@ -1,11 +1,8 @@
 """REST API for employers: GET list/detail in the caller's scope, PATCH for those who may edit."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -90,12 +87,7 @@ class EmployerDetailApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         reason = data.pop("reason", "")
-        try:
-            employer = services.employer_update(
-                employer=employer, user=request.user, data=data, reason=reason
-            )
-        except DjangoPermissionDenied:
-            raise PermissionDenied from None
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from None
+        employer = services.employer_update(
+            employer=employer, user=request.user, data=data, reason=reason
+        )
         return Response(EmployerOutputSerializer(employer).data, status=status.HTTP_200_OK)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from accounts.permissions import Ability, ability_required_page
+from core.exports import EXPORT_FORMATS
 from core.forms import add_service_errors
 
 from . import exports, selectors, services
@@ -28,10 +29,10 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     )
     queryset = employer_filter.qs
     export = request.GET.get("export")
-    if export == "csv":
-        return exports.employers_csv(selectors.employer_with_last_visit(queryset))
-    if export == "xlsx":
-        return exports.employers_xlsx(selectors.employer_with_last_visit(queryset))
+    if export in EXPORT_FORMATS:
+        return exports.employers_export(
+            selectors.employer_with_last_visit(queryset), file_format=export
+        )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.employer_attach_last_visit(list(page.object_list))
     query = request.GET.copy()
