@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -112,6 +114,9 @@ class CaseDetailApi(APIView):
     @extend_schema(request=InputSerializer, responses=CaseOutput)
     def patch(self, request, pk: int):
         case = self._case(request, pk)
+        if not services.case_allowed_transitions(case=case, user=request.user, in_scope=True):
+            # Refused before the body is read: a reader learns nothing from validation errors.
+            raise PermissionDenied(_("Anda tidak berwenang mengubah status kasus ini."))
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         api_key = request.auth if isinstance(request.auth, AgencyAPIKey) else None

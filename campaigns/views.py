@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
 from accounts.permissions import Ability, ability_required_page
-from core.forms import add_service_errors
+from core.forms import add_service_errors, posted_data
 from employers.selectors import employer_get, employer_search
 
 from . import selectors, services
@@ -44,7 +44,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
             employer = None
         else:
             initial["employer"] = employer.pk
-    form = VisitForm(request.POST or None, initial=initial, user=request.user)
+    form = VisitForm(posted_data(request), initial=initial, user=request.user)
     if request.method == "POST":
         employer = None
         if form.is_valid():
@@ -141,7 +141,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if case is None:
         raise Http404
     allowed = services.case_allowed_transitions(case=case, user=request.user, in_scope=True)
-    form = CaseTransitionForm(request.POST or None, allowed=allowed)
+    form = CaseTransitionForm(posted_data(request), allowed=allowed)
     status = 200
     if request.method == "POST":
         if not allowed:
@@ -181,7 +181,7 @@ def case_open(request: HttpRequest, employer_pk: int) -> HttpResponse:
     employer = employer_get(user=request.user, pk=employer_pk)
     if not permissions.can_edit_employer(request.user, employer):
         raise PermissionDenied
-    form = CaseOpenForm(request.POST or None)
+    form = CaseOpenForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_open(employer=employer, user=request.user, **form.cleaned_data)
@@ -231,7 +231,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ability_required_page(Ability.MANAGE_CAMPAIGNS)
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    form = CampaignForm(request.POST or None, user=request.user)
+    form = CampaignForm(posted_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(user=request.user, **form.cleaned_data)

@@ -37,3 +37,12 @@ class BootstrapFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
+
+
+def posted_data(request):
+    """The data to bind a form to: a POST's, even an empty one, else None (unbound).
+
+    `request.POST or None` leaves a form posted with no fields unbound, so it is never valid
+    and never has errors or cleaned_data to show.
+    """
+    return request.POST if request.method == "POST" else None

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from accounts.permissions import Ability, ability_required_page
 from core.exports import EXPORT_FORMATS
-from core.forms import add_service_errors
+from core.forms import add_service_errors, posted_data
 
 from . import exports, selectors, services
 from .filters import EmployerFilter
@@ -69,7 +69,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ability_required_page(Ability.EDIT_EMPLOYERS)
 def employer_create(request: HttpRequest) -> HttpResponse:
-    form = EmployerForm(request.POST or None, user=request.user)
+    form = EmployerForm(posted_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         status = fields.pop("compliance_status")
@@ -92,7 +92,7 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employer = _employer_or_404(request, pk)
     if not permissions.can_edit_employer(request.user, employer):
         raise PermissionDenied
-    form = EmployerForm(request.POST or None, instance=employer, user=request.user)
+    form = EmployerForm(posted_data(request), instance=employer, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.employer_update(employer=employer, user=request.user, data=form.cleaned_data)
