@@ -40,7 +40,7 @@ api_v1 = [
     path(
         "employers/<int:pk>/", employers_api.EmployerDetailApi.as_view(), name="api-employer-detail"
     ),
-    path("coverage/", CoverageListApi.as_view(), name="coverage-list"),
+    path("coverage/", CoverageListApi.as_view(), name="api-coverage-list"),
     *worker_list_api,
     path("cases/", CaseListApi.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", CaseDetailApi.as_view(), name="api-case-detail"),

@@ -40,11 +40,8 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     employer = None
     if request.GET.get("employer", "").isdigit():
-        try:
-            employer = employer_get(user=request.user, pk=int(request.GET["employer"]))
-        except Http404:
-            employer = None
-        else:
+        employer = employer_get(user=request.user, pk=int(request.GET["employer"]))
+        if employer is not None:
             initial["employer"] = employer.pk
     form = VisitForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST":
@@ -181,6 +178,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def case_open(request: HttpRequest, employer_pk: int) -> HttpResponse:
     employer = employer_get(user=request.user, pk=employer_pk)
+    if employer is None:
+        raise Http404
     if not scoping.can_edit_employer(request.user, employer):
         raise PermissionDenied
     form = CaseOpenForm(request.POST or None)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -55,7 +55,10 @@ def _can_create(user) -> bool:
 
 
 def _employer_or_404(request: HttpRequest, pk: int):
-    return selectors.employer_get(user=request.user, pk=pk)
+    employer = selectors.employer_get(user=request.user, pk=pk)
+    if employer is None:
+        raise Http404
+    return employer
 
 
 @login_required
