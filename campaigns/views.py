@@ -38,11 +38,8 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     employer = None
     if request.GET.get("employer", "").isdigit():
-        try:
-            employer = employer_get(user=request.user, pk=int(request.GET["employer"]))
-        except Http404:
-            employer = None
-        else:
+        employer = employer_get(user=request.user, pk=int(request.GET["employer"]))
+        if employer is not None:
             initial["employer"] = employer.pk
     form = VisitForm(posted_data(request), initial=initial, user=request.user)
     if request.method == "POST":
@@ -179,6 +176,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @ability_required_page(Ability.ESCALATE_CASES)
 def case_open(request: HttpRequest, employer_pk: int) -> HttpResponse:
     employer = employer_get(user=request.user, pk=employer_pk)
+    if employer is None:
+        raise Http404
     if not permissions.can_edit_employer(request.user, employer):
         raise PermissionDenied
     form = CaseOpenForm(posted_data(request))

@@ -96,5 +96,5 @@ def export_response(
     else:
         raise ValueError(f"unknown export format {file_format!r}")
     # Exports may hold personal data (names, NIKs): no browser or proxy cache keeps a copy.
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store, private"
     return response

@@ -1,5 +1,6 @@
 """REST API for employers: GET list/detail in the caller's scope, PATCH for those who may edit."""
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -75,14 +76,21 @@ class EmployerDetailApi(APIView):
                 )
             return attrs
 
+    @staticmethod
+    def _employer(request, pk: int) -> Employer:
+        employer = selectors.employer_get(user=request.user, pk=pk)
+        if employer is None:
+            raise Http404
+        return employer
+
     @extend_schema(responses=EmployerOutputSerializer)
     def get(self, request, pk: int):
-        employer = selectors.employer_get(user=request.user, pk=pk)
+        employer = self._employer(request, pk)
         return Response(EmployerOutputSerializer(employer).data)
 
     @extend_schema(request=InputSerializer, responses=EmployerOutputSerializer)
     def patch(self, request, pk: int):
-        employer = selectors.employer_get(user=request.user, pk=pk)
+        employer = self._employer(request, pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

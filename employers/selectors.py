@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
-from django.shortcuts import get_object_or_404
 
 from accounts import permissions
 from participants.models import Participant, ParticipantStatus
@@ -19,9 +18,10 @@ def employer_list(*, user) -> QuerySet[Employer]:
     )
 
 
-def employer_get(*, user, pk: int) -> Employer:
-    """The employer if the user may see it; 404 otherwise, so existence is not revealed."""
-    return get_object_or_404(employer_list(user=user), pk=pk)
+def employer_get(*, user, pk: int) -> Employer | None:
+    """The employer if the user may see it; None otherwise (callers answer 404 either way, so
+    existence is not revealed)."""
+    return employer_list(user=user).filter(pk=pk).first()
 
 
 def employer_table(*, user) -> QuerySet[Employer]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -51,7 +51,10 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 
 
 def _employer_or_404(request: HttpRequest, pk: int):
-    return selectors.employer_get(user=request.user, pk=pk)
+    employer = selectors.employer_get(user=request.user, pk=pk)
+    if employer is None:
+        raise Http404
+    return employer
 
 
 @ability_required_page(Ability.VIEW_EMPLOYERS)

@@ -65,7 +65,7 @@ def test_csv_starts_with_a_bom_and_names_the_file():
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_exports_are_never_cached(file_format):
     response = _export(file_format, [])
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     assert "uji." + file_format in response["Content-Disposition"]
 
 

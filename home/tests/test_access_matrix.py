@@ -79,7 +79,7 @@ MATRIX: dict[str, Entry | None] = {
     "api-employer-detail": api(
         STAFF | AGENCY_SIDE, args=_employer, writers=FIELD, write_method="patch"
     ),
-    "coverage-list": api(EVERYWHERE | AGENCY_SIDE, query="?level=province"),
+    "api-coverage-list": api(EVERYWHERE | AGENCY_SIDE, query="?level=province"),
     "api-worker-list-create": api((), read=False, writers=AGENCY_SIDE, denied=403),
     "api-worker-list-detail": api(EVERYWHERE | AGENCY_SIDE, args=_list, denied=404),
     "api-worker-list-rows": api(EVERYWHERE | AGENCY_SIDE, args=_list, denied=404),

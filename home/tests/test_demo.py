@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from accounts.models import Role, User
 from campaigns.models import Visit
@@ -31,4 +32,8 @@ def test_seed_demo_twice_creates_nothing_new():
 def test_seed_demo_creates_one_user_per_role_who_can_log_in(client):
     call_command("seed_demo", verbosity=0)
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
-    assert client.login(username="cabang.serang", password="demo-pass-2026")
+    assert client.login(
+        request=RequestFactory().post("/masuk/"),
+        username="cabang.serang",
+        password="demo-pass-2026",
+    )
