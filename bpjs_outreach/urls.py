@@ -69,6 +69,8 @@ urlpatterns = [
     path("kampanye/", include(campaign_urls.campaign_urls)),
 ]
 
+handler500 = "core.errors.server_error"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import RequestFactory
 
 from accounts.models import Role, User
@@ -7,7 +8,7 @@ from campaigns.models import Visit
 from employers.models import Employer
 from participants.models import Participant
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_allowed")]
 
 
 def counts() -> tuple[int, ...]:
@@ -37,3 +38,10 @@ def test_seed_demo_creates_one_user_per_role_who_can_log_in(client):
         username="cabang.serang",
         password="demo-pass-2026",
     )
+
+
+def test_seed_demo_refuses_to_run_in_production(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="admin").exists()

@@ -232,3 +232,16 @@ def test_the_submitting_agency_sees_its_rows_niks_in_full(world, client, agency_
     content = client.get(reverse("worker-list-detail", args=[processed.pk])).content.decode()
 
     assert nik(1) in content
+
+
+def test_a_lead_status_change_is_audited_with_who_and_without_personal_data(
+    world, client, branch_user, processed
+):
+    lead = EnrollmentLead.objects.get(nik=nik(1))
+    client.force_login(branch_user)
+
+    client.post(reverse("lead-status-update", args=[lead.pk]), {"status": "enrolled"})
+
+    change = lead.history.latest()
+    assert (change.status, change.history_user) == ("enrolled", branch_user)
+    assert not hasattr(change, "nik")
