@@ -294,7 +294,7 @@ def _xlsx_open(fileobj: IO[bytes]):
         # openpyxl parses with defusedxml when it is installed (it is a requirement).
         workbook = load_workbook(fileobj, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        shared = workbook.shared_strings
+        shared = getattr(sheet, "_shared_strings", None)  # what openpyxl read from the file
         if shared and max(map(len, shared)) > XLSX_MAX_CELL_CHARS:
             workbook.close()
             raise UnreadableFileError("xlsx_cell_too_long", limit=XLSX_MAX_CELL_CHARS)
