@@ -42,7 +42,8 @@ class CoverageListApi(APIView):
 
         def validate_period(self, value: str) -> dt.date:
             match = re.fullmatch(r"(\d{4})-(\d{2})", value)
-            if not match or not 1 <= int(match.group(2)) <= 12:
+            # Year 0000 matches the pattern but is no date (ValueError, a 500).
+            if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
                 raise serializers.ValidationError(_("Format periode harus YYYY-MM."))
             return dt.date(int(match.group(1)), int(match.group(2)), 1)
 

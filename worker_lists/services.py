@@ -162,6 +162,10 @@ def worker_list_submit(
         if existing is None:
             raise
         return existing, False
+    except Exception:
+        # A refused row (a value the database will not store) leaves no staged file behind.
+        submission.file.delete(save=False)
+        raise
     return submission, True
 
 

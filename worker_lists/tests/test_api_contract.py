@@ -352,3 +352,23 @@ def test_the_schema_documents_the_error_answers(schema):
 
     assert {"400", "401", "403", "413", "429"} <= set(create)
     assert {"401", "403", "404", "429"} <= set(detail)
+
+
+def test_a_submission_the_database_refuses_leaves_no_staged_file(
+    world, agency, settings, monkeypatch
+):
+    from django.db import DataError
+
+    from worker_lists.services import worker_list_submit
+
+    def refuse(*args, **kwargs):
+        raise DataError("refused")
+
+    monkeypatch.setattr(WorkerListSubmission, "save", refuse)
+
+    with pytest.raises(DataError):
+        worker_list_submit(
+            agency=agency, reference="uji", fileobj=io.BytesIO(csv_bytes([worker(1)]))
+        )
+
+    assert staged_files(settings) == []
