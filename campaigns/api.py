@@ -68,6 +68,7 @@ class CaseListApi(APIView):
         kind = serializers.ChoiceField(choices=CaseKind.choices, required=False)
 
     @extend_schema(
+        operation_id="cases_list",
         parameters=[FilterSerializer, *PageNumberPagination.schema_parameters()],
         responses=paginated(CaseOutput, "PaginatedCaseList"),
     )

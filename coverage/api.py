@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -26,13 +27,19 @@ API_LEVELS = [
 ]
 
 
+_PERIOD_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+
+
 class CoverageListApi(APIView):
     permission_classes = [ability_required(Ability.READ_COVERAGE_API)]
 
     class FilterSerializer(serializers.Serializer):
         level = serializers.ChoiceField(choices=API_LEVELS)
         period = serializers.CharField(
-            required=False, help_text="YYYY-MM; default: the latest computed period."
+            required=False,
+            help_text="YYYY-MM; default: the latest computed period.",
+            # The schema tells clients the form (schemathesis sends only what it allows).
+            validators=[RegexValidator(_PERIOD_PATTERN)],
         )
         parent = serializers.CharField(
             required=False,
@@ -127,8 +134,16 @@ class CoverageListApi(APIView):
             OpenApiParameter(
                 "level", str, enum=[str(level) for level in API_LEVELS], required=True
             ),
-            OpenApiParameter("period", str, description="YYYY-MM (default: latest)"),
-            OpenApiParameter("parent", str, description="parent code (province or Kanwil)"),
+            OpenApiParameter(
+                "period",
+                {"type": "string", "pattern": _PERIOD_PATTERN},
+                description="YYYY-MM (default: latest)",
+            ),
+            OpenApiParameter(
+                "parent",
+                {"type": "string", "maxLength": 20},
+                description="parent code (province or Kanwil)",
+            ),
         ],
         responses=inline_serializer(
             name="CoverageList",

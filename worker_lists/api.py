@@ -131,21 +131,29 @@ def _submission_or_404(request, pk: int) -> WorkerListSubmission:
     return submission
 
 
-# The documented shape of one JSON row. Only the shape is checked on submission: values are
+# The documented shape of the JSON rows. Only the shape is checked on submission: values are
 # checked row by row after acceptance (validation.RowChecker), so one bad NIK marks its own row
 # in the report instead of refusing the whole list.
-_JSON_ROW_SCHEMA = inline_serializer(
-    "WorkerListJsonRow",
-    fields={
-        "nik": serializers.CharField(),
-        "full_name": serializers.CharField(),
-        "birth_date": serializers.DateField(),
-        "work_regency_code": serializers.CharField(),
-        "unit": serializers.CharField(required=False),
-        "position": serializers.CharField(required=False),
+_JSON_ROWS_SCHEMA = {
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "type": "object",
+        "properties": {
+            "nik": {"type": "string", "example": "3673011204900001"},
+            "full_name": {"type": "string", "maxLength": 150},
+            "birth_date": {
+                "type": "string",
+                "description": "DD/MM/YYYY, YYYY-MM-DD or 12 April 1990; four-digit year.",
+                "example": "12/04/1990",
+            },
+            "work_regency_code": {"type": "string", "example": "36.73"},
+            "unit": {"type": "string", "maxLength": 200},
+            "position": {"type": "string", "maxLength": 200},
+        },
+        "required": ["nik", "full_name", "birth_date", "work_regency_code"],
     },
-    many=True,
-)
+}
 
 
 def _unstorable_text(value: str) -> bool:
@@ -159,7 +167,7 @@ def _unstorable_text(value: str) -> bool:
     return False
 
 
-@extend_schema_field(_JSON_ROW_SCHEMA)
+@extend_schema_field(_JSON_ROWS_SCHEMA)
 class JsonRowsField(serializers.ListField):
     """A list of JSON objects; a row that is not an object is refused under `rows[index]`, a
     value that is no text at all (a lone surrogate) under `rows[index].field`.
