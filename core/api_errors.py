@@ -124,6 +124,21 @@ def _in_request_language(exc: exceptions.APIException, method: str) -> None:
         str(exceptions.NotFound.default_detail),
     ):
         exc.detail = exceptions.ErrorDetail(_("Tidak ditemukan."), exc.default_code)
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF"):
+        exc.detail = exceptions.ErrorDetail(
+            _(
+                "Permintaan ditolak: token CSRF tidak ada atau tidak cocok. Klien API "
+                "memakai header Authorization: Api-Key <kunci>."
+            ),
+            exc.default_code,
+        )
+    elif isinstance(exc, exceptions.ParseError) and (
+        str(exc.detail).startswith("Multipart form parse error")
+        or str(exc.detail) in ("Malformed request.", str(exceptions.ParseError.default_detail))
+    ):
+        exc.detail = exceptions.ErrorDetail(
+            _("Isi permintaan tidak dapat dibaca."), exc.default_code
+        )
     elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail) in (
         "You do not have permission to perform this action.",
         str(exceptions.PermissionDenied.default_detail),

@@ -207,6 +207,7 @@ class WorkerListCreateApi(APIView):
         reference = serializers.CharField(max_length=200, min_length=1, validators=[_REFERENCE])
         rows = JsonRowsField(
             allow_empty=False,
+            error_messages={"empty": gettext_lazy("Daftar baris tidak boleh kosong.")},
             help_text="At least one row. Rows are checked one by one after acceptance; see the "
             "rows endpoint.",
         )

@@ -372,3 +372,23 @@ def test_a_submission_the_database_refuses_leaves_no_staged_file(
         )
 
     assert staged_files(settings) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("id", "Daftar baris tidak boleh kosong."), ("en", "The list of rows cannot be empty.")],
+)
+def test_an_empty_row_list_is_refused_in_the_requests_language(world, submit, language, expected):
+    response = submit({"reference": "uji", "rows": []}, headers={"Accept-Language": language})
+
+    assert response.json()["errors"] == {"rows": [expected]}
+
+
+def test_a_session_request_without_csrf_is_refused_in_json_and_indonesian(world, agency_user):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(agency_user)
+
+    response = client.post(URL, {"reference": "uji", "rows": [worker(1)]}, format="json")
+
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("Permintaan ditolak: token CSRF")
