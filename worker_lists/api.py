@@ -35,7 +35,7 @@ from core.pagination import PageNumberPagination, paginated
 
 from . import reports, selectors, services
 from .models import OUTCOMES, WorkerListSubmission
-from .reading import UnreadableFileError, check_header
+from .reading import UnreadableFileError, check_header, printable_filename
 
 _DETAIL = ERROR_DETAIL
 _REFUSAL = ERROR_WITH_FIELDS
@@ -270,6 +270,10 @@ class WorkerListCreateApi(APIView):
         if too_large is not None:
             return too_large
         idempotency_key = request.headers.get("Idempotency-Key", "").strip()
+        if not idempotency_key.isprintable():
+            raise serializers.ValidationError(
+                {"Idempotency-Key": [_("Idempotency-Key tidak boleh berisi karakter kendali.")]}
+            )
         if len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
             # Cutting it would make two different long keys one and the same.
             raise serializers.ValidationError(
@@ -291,7 +295,7 @@ class WorkerListCreateApi(APIView):
             agency=request.user.agency,
             reference=payload.validated_data["reference"],
             fileobj=upload,
-            filename=getattr(upload, "name", ""),
+            filename=printable_filename(getattr(upload, "name", "")),
             rows=payload.validated_data.get("rows"),
             idempotency_key=idempotency_key,
             submitted_by_user=None if request.user.pk is None else request.user,

@@ -370,6 +370,13 @@ def read_original(
     return header, nik_column, records
 
 
+def printable_filename(name: str | None) -> str:
+    """The uploaded file's name without control characters (a NUL cannot be stored) or lone
+    surrogates, cut to the column's 255 characters."""
+    name = "".join(ch for ch in (name or "") if ch.isprintable() and not "\ud800" <= ch <= "\udfff")
+    return name[:255]
+
+
 def is_xlsx(fileobj: IO[bytes], filename: str = "") -> bool:
     fileobj.seek(0)
     magic = fileobj.read(4)

@@ -14,6 +14,7 @@ from accounts.permissions import Ability, ability_required_page, can, can_update
 from . import reports, selectors, services
 from .forms import LeadFilterForm, RowFilterForm, WorkerListUploadForm
 from .models import LeadStatus
+from .reading import printable_filename
 from .services import LEAD_WORK_OUTCOMES, lead_status_set
 
 
@@ -39,7 +40,7 @@ def worker_list_index(request: HttpRequest) -> HttpResponse:
                 agency=request.user.agency,
                 reference=form.cleaned_data["reference"],
                 fileobj=upload,
-                filename=upload.name,
+                filename=printable_filename(upload.name),
                 submitted_by_user=request.user,
             )
             return redirect("worker-list-detail", pk=submission.pk)

@@ -392,3 +392,19 @@ def test_a_session_request_without_csrf_is_refused_in_json_and_indonesian(world,
 
     assert response.status_code == 403
     assert response.json()["detail"].startswith("Permintaan ditolak: token CSRF")
+
+
+def test_a_file_name_with_a_nul_is_stored_without_it(world, submit):
+    response = submit(upload(csv_bytes([worker(1)]), name="daftar\x00.csv"), fmt="multipart")
+
+    assert response.status_code == 202
+    assert WorkerListSubmission.objects.get().original_filename == "daftar.csv"
+
+
+def test_an_idempotency_key_with_a_control_character_is_refused(world, submit):
+    response = submit(
+        {"reference": "uji", "rows": [worker(1)]}, headers={"Idempotency-Key": "a\x00b"}
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["Idempotency-Key"]
