@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -40,6 +41,8 @@ from .reading import UnreadableFileError, check_header, printable_filename
 _DETAIL = ERROR_DETAIL
 _REFUSAL = ERROR_WITH_FIELDS
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
+# Visible ASCII and spaces (a UUID, a batch number): what every HTTP stack carries unchanged.
+_IDEMPOTENCY_KEY = re.compile(r"^[ -~]*$")
 # Throttle scopes (agencies.authentication.ApiKeyRateThrottle): polling and reading the rows
 # of a list never eat into the budget for submitting lists, and the other way round.
 SUBMIT_SCOPE = "api_key_submit"
@@ -251,7 +254,11 @@ class WorkerListCreateApi(APIView):
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
-                {"type": "string", "maxLength": IDEMPOTENCY_KEY_MAX_LENGTH},
+                {
+                    "type": "string",
+                    "maxLength": IDEMPOTENCY_KEY_MAX_LENGTH,
+                    "pattern": _IDEMPOTENCY_KEY.pattern,
+                },
                 OpenApiParameter.HEADER,
                 description="Same key and content: the original submission (200). "
                 "Same key, different content: 409. At most 200 characters.",
@@ -270,9 +277,13 @@ class WorkerListCreateApi(APIView):
         if too_large is not None:
             return too_large
         idempotency_key = request.headers.get("Idempotency-Key", "").strip()
-        if not idempotency_key.isprintable():
+        if not _IDEMPOTENCY_KEY.match(idempotency_key):
             raise serializers.ValidationError(
-                {"Idempotency-Key": [_("Idempotency-Key tidak boleh berisi karakter kendali.")]}
+                {
+                    "Idempotency-Key": [
+                        _("Idempotency-Key hanya boleh berisi huruf ASCII yang tampak.")
+                    ]
+                }
             )
         if len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
             # Cutting it would make two different long keys one and the same.

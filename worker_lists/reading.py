@@ -310,6 +310,35 @@ def _xlsx_open(fileobj: IO[bytes]):
     return workbook, sheet, header, declared_rows
 
 
+def _sheet_rows(workbook, sheet, width: int) -> Iterator[tuple[int, list[object]]]:
+    """(sheet row number, the first `width` values) of each data row the sheet holds.
+
+    openpyxl's iter_rows fills every missing row up to the next one that exists, so one cell
+    at XFD1048576 costs a million empty rows; its sheet parser yields only the rows the file
+    has (openpyxl is pinned, so this use of its worksheet internals is checked by the tests).
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for index, cells in parser.parse():
+            if index < 2:
+                continue
+            values: list[object] = [None] * width
+            for cell in cells:
+                column = cell["column"]
+                if column <= width:
+                    values[column - 1] = cell["value"]
+            yield index, values
+
+
 def _xlsx_rows(fileobj: IO[bytes]) -> tuple[int, Iterator[tuple[int, RawRow]]]:
     workbook, sheet, header, declared_rows = _xlsx_open(fileobj)
     if not header or not any(cell is not None and str(cell).strip() for cell in header):
@@ -317,15 +346,16 @@ def _xlsx_rows(fileobj: IO[bytes]) -> tuple[int, Iterator[tuple[int, RawRow]]]:
         raise UnreadableFileError("file_empty")
     positions = _column_positions(list(header))
     pick, last = _cell_picker(positions)
-    values = sheet.iter_rows(min_row=2, max_col=last + 1, values_only=True)
+    values = _sheet_rows(workbook, sheet, last + 1)
 
     def rows() -> Iterator[tuple[int, RawRow]]:
         try:
-            for number, cells in enumerate(values, start=1):
+            for index, cells in values:
                 if not any(cell is not None and str(cell).strip() for cell in cells):
                     continue
-                padded = [*cells, *([None] * (last + 1 - len(cells))), None, None]
-                yield number, pick(padded)
+                cells.append(None)
+                cells.append(None)
+                yield index - 1, pick(cells)
         except UnreadableFileError:
             raise
         except Exception:  # a sheet broken past its header
@@ -339,14 +369,13 @@ def _xlsx_rows(fileobj: IO[bytes]) -> tuple[int, Iterator[tuple[int, RawRow]]]:
 def _xlsx_records(fileobj: IO[bytes]) -> tuple[list[object], Iterator[tuple[int, list[object]]]]:
     workbook, sheet, header, _declared_rows = _xlsx_open(fileobj)
     header = list(header or ())
-    width = len(header)
-    values = sheet.iter_rows(min_row=2, max_col=max(width, 1), values_only=True)
+    values = _sheet_rows(workbook, sheet, max(len(header), 1))
 
     def records() -> Iterator[tuple[int, list[object]]]:
         try:
-            for number, cells in enumerate(values, start=1):
+            for index, cells in values:
                 if any(cell is not None and str(cell).strip() for cell in cells):
-                    yield number, [*cells, *([None] * (width - len(cells)))]
+                    yield index - 1, cells
         finally:
             workbook.close()
 
