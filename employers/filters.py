@@ -62,8 +62,15 @@ class EmployerFilter(django_filters.FilterSet):
         model = Employer
         fields = ["q", "compliance_status", "regency", "district", "sector", "size_class"]
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        if data is not None and any("\x00" in value for value in data.values()):
+            # No code or name holds a NUL, and PostgreSQL refuses one in a query (a 500):
+            # a value carrying one matches nothing it could name, so it is dropped.
+            data = data.copy()
+            for key, value in list(data.items()):
+                if "\x00" in value:
+                    data[key] = value.replace("\x00", "")
+        super().__init__(data, *args, **kwargs)
         codes = permissions.regency_codes_in_scope(user)
         regencies = Regency.objects.all()
         if codes is not None:
