@@ -11,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("load_regions", stdout=self.stdout)
+        call_command("load_reported_participants", stdout=self.stdout)
         if not BranchOffice.objects.exists():
             call_command(
                 "import_offices",
