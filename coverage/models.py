@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from regions.models import WorkforceFlag
+
 
 class SnapshotLevel(models.TextChoices):
     NATIONAL = "national", _("Nasional")
@@ -104,6 +106,11 @@ class CoverageSnapshot(models.Model):
     @property
     def has_denominator(self) -> bool:
         return self.coverage_pct is not None
+
+    @property
+    def workforce_flag_labels(self) -> list[str]:
+        labels = dict(WorkforceFlag.choices)
+        return [str(labels[f]) for f in self.workforce_flags.split(",") if f in labels]
 
     @property
     def workforce_informal(self) -> int | None:

@@ -58,7 +58,12 @@ def _html_cell(column: Column, row: dict) -> dict:
     else:
         cell["sort"] = str(value)
         cell["text"] = number_format(value, force_grouping=True)
-        cell["estimate"] = column.kind == "workforce" and row.get("workforce_kind") == "estimate"
+        if column.kind == "workforce":
+            # Which August the figure is, and the source's remarks, wherever it is shown.
+            cell["estimate"] = row.get("workforce_kind") == "estimate"
+            period = row.get("workforce_period")
+            cell["note"] = date_format(period, "M Y") if period else ""
+            cell["flags"] = row.get("workforce_flag_labels") or []
     return cell
 
 
@@ -95,6 +100,9 @@ def snapshot_row(snapshot: CoverageSnapshot) -> dict:
         "workforce_employed": snapshot.workforce_employed,
         "workforce_kind": snapshot.workforce_kind,
         "workforce_source": snapshot.workforce_source,
+        "workforce_period": snapshot.workforce_period,
+        "workforce_flags": snapshot.workforce_flags,
+        "workforce_flag_labels": snapshot.workforce_flag_labels,
         "coverage_pct": snapshot.coverage_pct,
         "target_pct": snapshot.target_pct,
         "gap_to_target": snapshot.gap_to_target,
@@ -139,7 +147,12 @@ def _export_header(table: Table) -> tuple[list[str], bool]:
     with_kind = any(column.kind == "workforce" for column in table.columns)
     header = [str(column.label) for column in table.columns]
     if with_kind:
-        header += [str(_("Jenis angka angkatan kerja")), str(_("Sumber angkatan kerja"))]
+        header += [
+            str(_("Jenis angka angkatan kerja")),
+            str(_("Sumber angkatan kerja")),
+            str(_("Periode angkatan kerja")),
+            str(_("Catatan sumber angkatan kerja")),
+        ]
     return header, with_kind
 
 
@@ -147,7 +160,13 @@ def _export_rows(table: Table, with_kind: bool):
     for row in table.rows:
         values = [_export_value(row, column) for column in table.columns]
         if with_kind:
-            values += [row.get("workforce_kind") or "", row.get("workforce_source") or ""]
+            period = row.get("workforce_period")
+            values += [
+                row.get("workforce_kind") or "",
+                row.get("workforce_source") or "",
+                period.strftime("%Y-%m") if period else "",
+                row.get("workforce_flags") or "",
+            ]
         yield values
 
 
