@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .models import CoverageSnapshot
-from .projection import PathStatus, Point, TargetPath, path_project
+from .projection import PathStatus, Point, TargetPath, path_project, target_workers_of
 from .selectors import ReportedCoverage
 
 # The source article's benchmark: Singapore and Malaysia cover 60-80% of their workers.
@@ -89,7 +89,7 @@ def _official_gap(row: ReportedCoverage | None, target_pct: Decimal | None):
     if row is None or row.coverage_pct is None or target_pct is None:
         return None, None
     points = max(target_pct - row.coverage_pct, Decimal(0))
-    workers = max(math.ceil(target_pct * row.employed / 100) - row.active_total, 0)
+    workers = max(target_workers_of(target_pct, row.employed) - row.active_total, 0)
     return points, workers
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 WINDOW_MONTHS = 12
 # Beyond a century a projected date means nothing to the board: "not at this pace".
@@ -56,6 +56,11 @@ class TargetPath:
     projected_on: dt.date | None = None
 
 
+def target_workers_of(target_pct: Decimal, workforce: int) -> int:
+    """Rounded as the snapshots' SQL rounds (ROUND, half away from zero), so both agree."""
+    return int((Decimal(target_pct) * workforce / 100).quantize(Decimal(1), ROUND_HALF_UP))
+
+
 def months_between(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month
 
@@ -91,7 +96,7 @@ def path_project(
     }
     if target_pct is None or target_year is None or not workforce:
         return TargetPath(status=PathStatus.NO_TARGET, **common)
-    target_workers = math.ceil(Decimal(target_pct) * workforce / 100)
+    target_workers = target_workers_of(target_pct, workforce)
     gap = max(target_workers - last.active, 0)
     deadline = dt.date(target_year, 12, 1)
     start = max(last.period, today.replace(day=1))

@@ -79,8 +79,8 @@ def test_yearly_official_points_give_a_monthly_pace():
     points = [Point(dt.date(2024, 12, 1), 45_200_000), Point(dt.date(2025, 12, 1), 48_640_000)]
     path = project(points, workforce=146_542_264, target_pct=Decimal("60"))
     assert path.pace_per_month == 286_667
-    assert path.gap == 87_925_359 - 48_640_000
-    # 39,285,359 / 286,667 = 137.04 -> 138 months after December 2025.
+    assert path.gap == 87_925_358 - 48_640_000  # 60% of 146,542,264 = 87,925,358.4
+    # 39,285,358 / 286,667 = 137.04 -> 138 months after December 2025.
     assert path.projected_on == dt.date(2037, 6, 1)
 
 
