@@ -295,25 +295,34 @@ def _coverage_page(request: HttpRequest, *, level: str, code: str) -> HttpRespon
         "map_legend": picture.map_legend(),
         **official,
     }
-    if level == SnapshotLevel.NATIONAL and current:
+    if current:
+        context |= _map_context(level=level, code=code, period=period, tables=tables, **official)
+    return render(request, "coverage/page.html", context)
+
+
+def _map_context(*, level: str, code: str, period: dt.date, tables, **official) -> dict:
+    """National page: provinces, coloured by published figures when there are any by province
+    (else the register); province page: its regencies/cities from the register."""
+    if level == SnapshotLevel.NATIONAL:
         provinces = official.get("provinces_by_code", {})
-        context["map_values"] = {
+        values = {
             row["code"]: _map_value(row, provinces.get(row["code"]), period)
             for row in tables[0].rows
         }
-        context["map_series"] = "official" if official.get("official") else "register"
-    if level == SnapshotLevel.PROVINCE and current:
+        has_official = any(value["official_pct"] is not None for value in values.values())
+        return {"map_values": values, "map_series": "official" if has_official else "register"}
+    if level == SnapshotLevel.PROVINCE:
         regencies = next(t for t in tables if t.key == "kabkota")
-        context["map_values"] = {
-            row["code"]: _map_value(row, None, period, level=SnapshotLevel.REGENCY)
-            for row in regencies.rows
+        return {
+            "map_values": {
+                row["code"]: _map_value(row, None, period, level=SnapshotLevel.REGENCY)
+                for row in regencies.rows
+            },
+            "map_series": "register",
+            "geojson_url": reverse("coverage:regency-geojson", args=[code]),
+            "attribution": _("Batas kabupaten/kota: %(source)s") % {"source": REGENCY_MAP_SOURCE},
         }
-        context["map_series"] = "register"
-        context["geojson_url"] = reverse("coverage:regency-geojson", args=[code])
-        context["attribution"] = _("Batas kabupaten/kota: %(source)s") % {
-            "source": REGENCY_MAP_SOURCE
-        }
-    return render(request, "coverage/page.html", context)
+    return {}
 
 
 def _pct_or_none(value) -> float | None:
