@@ -109,6 +109,8 @@ class CoverageSnapshot(models.Model):
 
     @property
     def workforce_flag_labels(self) -> list[str]:
+        if not self.workforce_flags:
+            return []
         labels = dict(WorkforceFlag.choices)
         return [str(labels[f]) for f in self.workforce_flags.split(",") if f in labels]
 

@@ -6,9 +6,13 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.http import HttpResponse
 from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
@@ -43,9 +47,44 @@ class Table:
         ]
 
 
+@lru_cache(maxsize=256)
+def _month_label(period, language: str) -> str:
+    # A table repeats a handful of Augusts hundreds of times; date_format is not cheap.
+    return date_format(period, "M Y")
+
+
+def _workforce_remarks(row: dict) -> str:
+    """Estimate badge, the figure's August and the source's remarks, as one HTML snippet."""
+    parts = []
+    if row.get("workforce_kind") == "estimate":
+        parts.append(
+            format_html(
+                ' <span class="badge badge-estimate" title="{}">{}</span>',
+                _("Estimasi dari pangsa penduduk, bukan angka resmi"),
+                _("estimasi"),
+            )
+        )
+    period = row.get("workforce_period")
+    if period:
+        flags = row.get("workforce_flag_labels") or []
+        remark = (
+            format_html(' <abbr title="{}">{}</abbr>', "; ".join(flags), _("catatan"))
+            if flags
+            else ""
+        )
+        parts.append(
+            format_html(
+                '<span class="d-block small text-muted">{}{}</span>',
+                _month_label(period, get_language()),
+                remark,
+            )
+        )
+    return mark_safe("".join(parts))  # every part is built by format_html
+
+
 def _html_cell(column: Column, row: dict) -> dict:
     value = row.get(column.key)
-    cell = {"numeric": column.kind != "text", "estimate": False, "missing": value is None}
+    cell = {"numeric": column.kind != "text", "extra": "", "missing": value is None}
     if value is None:
         cell["sort"] = ""
         cell["text"] = _("tanpa penyebut") if column.kind == "workforce" else "\u2013"
@@ -60,10 +99,7 @@ def _html_cell(column: Column, row: dict) -> dict:
         cell["text"] = number_format(value, force_grouping=True)
         if column.kind == "workforce":
             # Which August the figure is, and the source's remarks, wherever it is shown.
-            cell["estimate"] = row.get("workforce_kind") == "estimate"
-            period = row.get("workforce_period")
-            cell["note"] = date_format(period, "M Y") if period else ""
-            cell["flags"] = row.get("workforce_flag_labels") or []
+            cell["extra"] = _workforce_remarks(row)
     return cell
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import gzip
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -53,7 +53,10 @@ def _staff_only(view):
     return ability_required_page(Ability.VIEW_DASHBOARDS)(require_GET(view))
 
 
+@lru_cache(maxsize=8192)
 def _page_url(level: str, code: str, period: dt.date | None = None) -> str:
+    # Cached: a national page links ~120 regions and reverse() was a visible share of its time;
+    # the URLconf does not change while the process runs.
     if level == SnapshotLevel.NATIONAL:
         url = reverse("coverage:national")
     else:
