@@ -55,14 +55,12 @@ def coverage_list(
     return rows.order_by("code")
 
 
-def coverage_list_window(
-    *, user, level: str, period: dt.date, months: int
+def coverage_list_at(
+    *, user, level: str, periods: Iterable[dt.date]
 ) -> dict[dt.date, list[CoverageSnapshot]]:
-    """All rows of a level for `period` and the `months` before it, by period (one query)."""
-    index = period.year * 12 + period.month - 1 - months
-    first = dt.date(index // 12, index % 12 + 1, 1)
+    """All rows of a level for a few periods, by period (one query)."""
     by_period: dict[dt.date, list[CoverageSnapshot]] = {}
-    rows = coverage_visible(user=user).filter(level=level, period__gte=first, period__lte=period)
+    rows = coverage_visible(user=user).filter(level=level, period__in=list(periods))
     for row in rows.order_by("period", "code"):
         by_period.setdefault(row.period, []).append(row)
     return by_period

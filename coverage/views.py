@@ -27,7 +27,7 @@ from accounts.permissions import Ability, ability_required_page, sees_everything
 from . import picture, selectors
 from .charts import picture_chart, trend_chart
 from .models import SnapshotLevel
-from .projection import WINDOW_MONTHS
+from .projection import WINDOW_MONTHS, months_between
 from .services import period_next
 from .tables import (
     TREND_COLUMNS,
@@ -238,8 +238,12 @@ def _coverage_page(request: HttpRequest, *, level: str, code: str) -> HttpRespon
     current = headline["current"]
     window = {}
     if current and level == SnapshotLevel.NATIONAL:
-        window = selectors.coverage_list_window(
-            user=user, level=SnapshotLevel.PROVINCE, period=period, months=WINDOW_MONTHS
+        # Provinces now and at the start of the pace window: all a province's pace needs.
+        window_start = min(
+            p for p in periods if p <= period and months_between(p, period) <= WINDOW_MONTHS
+        )
+        window = selectors.coverage_list_at(
+            user=user, level=SnapshotLevel.PROVINCE, periods={window_start, period}
         )
     tables = (
         _child_tables(request, level=level, code=code, period=period, province_window=window)

@@ -175,3 +175,22 @@ def test_regency_boundaries_come_one_province_at_a_time_compressed(client, manag
 
 def test_regency_boundaries_need_a_login(client):
     assert client.get("/cakupan/peta/kabkota/36.geojson").status_code == 302
+
+
+def test_lagging_provinces_rank_the_register_pace_against_the_pace_needed(
+    client, management_user, official, django_assert_max_num_queries
+):
+    from regions.tests.factories import ProvinceFactory
+
+    ProvinceFactory(code="32", name="Jawa Barat")
+    WorkforceFigureFactory(level="province", region_code="32", employed=1_000)
+    coverage_compute(period=OCTOBER, as_of=AFTERWARDS)
+    coverage_compute(period=official, as_of=AFTERWARDS)
+    response = page(client, management_user, "/cakupan/", django_assert_max_num_queries)
+    ranked = [
+        (p.code, p.register.pace_per_month, p.register.needed_per_month)
+        for p in response.context["lagging_by_pace"]
+    ]
+    # Jawa Barat does not grow at all; Banten grows by 1 a month but needs 9,987.
+    assert ranked == [("32", 0, 400), ("36", 1, 9_987)]
+    assert "tidak dengan laju ini" in response.content.decode()
