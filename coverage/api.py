@@ -60,6 +60,12 @@ class CoverageListApi(APIView):
         # Floats, not DecimalField: quantising 1,000 decimals per regency list was most of
         # the response time, and JSON numbers are floats for clients anyway.
         coverage_pct = serializers.FloatField(allow_null=True, help_text="null: no denominator")
+        coverage_pu_pct = serializers.FloatField(
+            allow_null=True, help_text="PU participants / formal employed (BPS status 3 + 4)"
+        )
+        coverage_bpu_pct = serializers.FloatField(
+            allow_null=True, help_text="BPU participants / (employed - formal employed)"
+        )
         target_pct = serializers.FloatField(allow_null=True)
 
         class Meta:
@@ -78,11 +84,16 @@ class CoverageListApi(APIView):
                 "new_participants",
                 "non_asn_enrolled",
                 "workforce_employed",
+                "workforce_formal",
                 "workforce_kind",
                 "workforce_source",
                 "workforce_period",
+                "workforce_flags",
                 "coverage_pct",
+                "coverage_pu_pct",
+                "coverage_bpu_pct",
                 "target_pct",
+                "target_inherited_from",
                 "gap_to_target",
                 "computed_at",
             ]
@@ -103,8 +114,11 @@ class CoverageListApi(APIView):
             "new_participants",
             "non_asn_enrolled",
             "workforce_employed",
+            "workforce_formal",
             "workforce_kind",
             "workforce_source",
+            "workforce_flags",
+            "target_inherited_from",
             "gap_to_target",
         )
 
@@ -114,7 +128,7 @@ class CoverageListApi(APIView):
             data["workforce_period"] = (
                 f"{instance.workforce_period:%Y-%m}" if instance.workforce_period else None
             )
-            for name in ("coverage_pct", "target_pct"):
+            for name in ("coverage_pct", "coverage_pu_pct", "coverage_bpu_pct", "target_pct"):
                 value = getattr(instance, name)
                 data[name] = None if value is None else float(value)
             data["computed_at"] = timezone.localtime(instance.computed_at).isoformat()
@@ -127,8 +141,11 @@ class CoverageListApi(APIView):
             "Active participants against the workforce per region or office. `coverage_pct` and "
             "`gap_to_target` are null when the region has no workforce figure (no denominator). "
             "`workforce_kind` is `estimate` when the denominator is derived from population "
-            "share rather than an official BPS figure. Partner agency keys see their "
-            "jurisdiction only."
+            "share rather than an official BPS figure. `coverage_pu_pct` is wage-earner (PU) "
+            "participants / formal employed, `coverage_bpu_pct` non-wage-earner (BPU) "
+            "participants / (employed - formal employed). These are register counts (where "
+            "participants work); published participant counts are not mixed in. Partner agency "
+            "keys see their jurisdiction only."
         ),
         parameters=[
             OpenApiParameter(

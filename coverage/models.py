@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from regions.models import WorkforceFlag
+
 
 class SnapshotLevel(models.TextChoices):
     NATIONAL = "national", _("Nasional")
@@ -36,16 +38,36 @@ class CoverageSnapshot(models.Model):
     active_jakon = models.BigIntegerField(_("aktif Jakon"), default=0)
     active_pmi = models.BigIntegerField(_("aktif PMI"), default=0)
     workforce_employed = models.BigIntegerField(_("penduduk bekerja"), null=True, blank=True)
+    workforce_formal = models.BigIntegerField(_("pekerja formal"), null=True, blank=True)
     workforce_kind = models.CharField(
         _("jenis angka angkatan kerja"), max_length=10, choices=WorkforceKind.choices, blank=True
     )
     workforce_source = models.CharField(_("sumber angkatan kerja"), max_length=300, blank=True)
     workforce_period = models.DateField(_("periode angkatan kerja"), null=True, blank=True)
+    workforce_flags = models.CharField(
+        _("catatan sumber angkatan kerja"), max_length=200, blank=True
+    )
     coverage_pct = models.DecimalField(
         _("cakupan (%)"), max_digits=9, decimal_places=3, null=True, blank=True
     )
+    coverage_pu_pct = models.DecimalField(
+        _("cakupan PU / pekerja formal (%)"), max_digits=9, decimal_places=3, null=True, blank=True
+    )
+    coverage_bpu_pct = models.DecimalField(
+        _("cakupan BPU / pekerja informal (%)"),
+        max_digits=9,
+        decimal_places=3,
+        null=True,
+        blank=True,
+    )
     target_pct = models.DecimalField(
         _("target (%)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    target_inherited_from = models.CharField(
+        _("target diwarisi dari"),
+        max_length=10,
+        blank=True,
+        help_text=_("Kosong: target wilayah itu sendiri; province/national: target induk."),
     )
     gap_to_target = models.BigIntegerField(
         _("kekurangan peserta menuju target"), null=True, blank=True
@@ -84,3 +106,16 @@ class CoverageSnapshot(models.Model):
     @property
     def has_denominator(self) -> bool:
         return self.coverage_pct is not None
+
+    @property
+    def workforce_flag_labels(self) -> list[str]:
+        if not self.workforce_flags:
+            return []
+        labels = dict(WorkforceFlag.choices)
+        return [str(labels[f]) for f in self.workforce_flags.split(",") if f in labels]
+
+    @property
+    def workforce_informal(self) -> int | None:
+        if self.workforce_employed is None or self.workforce_formal is None:
+            return None
+        return self.workforce_employed - self.workforce_formal

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .services import coverage_recompute_later
+from .tasks import coverage_recompute_later
 
 
 def recompute_after_worker_list(sender, **kwargs) -> None:

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy
 
 from accounts import permissions
 from agencies.models import AgencyKind, PartnerAgency
 from employers.models import NON_COMPLIANT_STATUSES, ComplianceStatus, Employer
-from regions.models import NATIONAL_CODE, BranchRegency, CoverageTarget
+from participants.models import ReportedParticipantCount
+from regions.models import (
+    NATIONAL_CODE,
+    BranchRegency,
+    CoverageTarget,
+    RegionLevel,
+    WorkforceFigure,
+    WorkforceFlag,
+)
 from worker_lists.models import (
     EnrollmentLead,
     LeadStatus,
@@ -43,6 +53,17 @@ def coverage_list(
     if parent:
         rows = rows.filter(parent_code=parent)
     return rows.order_by("code")
+
+
+def coverage_list_at(
+    *, user, level: str, periods: Iterable[dt.date]
+) -> dict[dt.date, list[CoverageSnapshot]]:
+    """All rows of a level for a few periods, by period (one query)."""
+    by_period: dict[dt.date, list[CoverageSnapshot]] = {}
+    rows = coverage_visible(user=user).filter(level=level, period__in=list(periods))
+    for row in rows.order_by("period", "code"):
+        by_period.setdefault(row.period, []).append(row)
+    return by_period
 
 
 def coverage_trend(*, user, level: str, code: str) -> list[CoverageSnapshot]:
@@ -88,6 +109,156 @@ def coverage_target_path(*, level: str, code: str) -> list[CoverageTarget]:
             level=level, region_code=NATIONAL_CODE if level == "national" else code
         ).order_by("year")
     )
+
+
+@dataclass(frozen=True)
+class ReportedCoverage:
+    """A published participant count against the official workforce of the same territory.
+
+    Published counts locate participants where their employer is registered, so a province with
+    many head offices (DKI Jakarta) can exceed 100%: `over_100` lets pages say so instead of
+    showing it as coverage.
+    """
+
+    level: str
+    region_code: str
+    period: dt.date
+    active_total: int
+    active_pu: int | None
+    active_bpu: int | None
+    active_jakon: int | None
+    source: str
+    caveat: str
+    territory_note: str
+    employed: int | None
+    formal: int | None
+    workforce_period: dt.date | None
+    workforce_source: str
+    workforce_flags: tuple[str, ...]
+
+    @staticmethod
+    def _pct(part: int | None, whole: int | None) -> Decimal | None:
+        if part is None or not whole:
+            return None
+        return (Decimal(part) * 100 / whole).quantize(Decimal("0.01"))
+
+    @property
+    def coverage_pct(self) -> Decimal | None:
+        return self._pct(self.active_total, self.employed)
+
+    @property
+    def pu_pct(self) -> Decimal | None:
+        return self._pct(self.active_pu, self.formal)
+
+    @property
+    def informal(self) -> int | None:
+        if self.employed is None or self.formal is None:
+            return None
+        return self.employed - self.formal
+
+    @property
+    def bpu_pct(self) -> Decimal | None:
+        return self._pct(self.active_bpu, self.informal)
+
+    @property
+    def over_100(self) -> bool:
+        return self.coverage_pct is not None and self.coverage_pct > 100
+
+    @property
+    def flag_labels(self) -> list[str]:
+        labels = dict(WorkforceFlag.choices)
+        return [str(labels[flag]) for flag in self.workforce_flags if flag in labels]
+
+
+class _Figure(NamedTuple):
+    period: dt.date
+    employed: int
+    formal_employed: int | None
+    source: str
+    flags: str
+
+
+def _official_workforce(codes: Iterable[str] | None) -> dict[tuple[str, str], list[_Figure]]:
+    """Official national and province figures per (level, code), newest first: one query of
+    plain tuples (~300 rows for every province, a dozen for one)."""
+    rows = WorkforceFigure.objects.filter(
+        kind=WorkforceFigure.Kind.OFFICIAL, level__in=[RegionLevel.NATIONAL, RegionLevel.PROVINCE]
+    )
+    if codes is not None:
+        rows = rows.filter(region_code__in=[NATIONAL_CODE, *codes])
+    figures: dict[tuple[str, str], list[_Figure]] = {}
+    for level, code, *values in rows.order_by("-period").values_list(
+        "level", "region_code", "period", "employed", "formal_employed", "source", "flags"
+    ):
+        figures.setdefault((level, code), []).append(_Figure(*values))
+    return figures
+
+
+def _reported_against_workforce(
+    count: ReportedParticipantCount, figures: dict[tuple[str, str], list[_Figure]]
+) -> ReportedCoverage:
+    # The latest August at or before the count, summed over the territory the count covers
+    # (pre-2022 Papua counts cover today's Papua and the provinces split from it).
+    parts = []
+    for code in count.territory():
+        found = figures.get((count.level, code), [])
+        parts.append(next((f for f in found if f.period <= count.period), None))
+    complete = parts and all(parts)
+    formal_known = complete and all(f.formal_employed is not None for f in parts)
+    return ReportedCoverage(
+        level=count.level,
+        region_code=count.region_code,
+        period=count.period,
+        active_total=count.active_total,
+        active_pu=count.active_pu,
+        active_bpu=count.active_bpu,
+        active_jakon=count.active_jakon,
+        source=count.source,
+        caveat=count.caveat,
+        territory_note=count.territory_note,
+        employed=sum(f.employed for f in parts) if complete else None,
+        formal=sum(f.formal_employed for f in parts) if formal_known else None,
+        workforce_period=min(f.period for f in parts) if complete else None,
+        workforce_source=parts[0].source if complete else "",
+        workforce_flags=tuple(
+            sorted({flag for f in parts if f for flag in f.flags.split(",") if flag})
+        ),
+    )
+
+
+def reported_coverage(*, province_code: str | None = None) -> dict:
+    """Published counts against official workforce: the national series (oldest first) and the
+    latest count of every province, or of `province_code` only. Two queries."""
+    wanted = Q(level=ReportedParticipantCount.Level.NATIONAL) | Q(
+        level=ReportedParticipantCount.Level.PROVINCE
+    )
+    if province_code:
+        # Its own counts, and older-layout counts whose territory includes it (codes are two
+        # digits between commas, so a substring match cannot straddle two codes).
+        wanted = Q(level=ReportedParticipantCount.Level.NATIONAL) | Q(
+            Q(region_code=province_code) | Q(territory_codes__contains=province_code),
+            level=ReportedParticipantCount.Level.PROVINCE,
+        )
+    counts = list(ReportedParticipantCount.objects.filter(wanted).order_by("period"))
+    if not counts:
+        return {"national": [], "provinces": {}, "province_series": []}
+    codes = None
+    if province_code:
+        codes = {code for count in counts for code in count.territory()}
+    figures = _official_workforce(codes)
+    national, provinces, province_series = [], {}, []
+    for count in counts:
+        row = _reported_against_workforce(count, figures)
+        if count.level == ReportedParticipantCount.Level.NATIONAL:
+            national.append(row)
+        else:
+            # Ordered by period, so the latest stays; a pre-split count (Papua 2023) also stands
+            # for the provinces formed from its territory, with its territory note.
+            for code in count.territory():
+                provinces[code] = row
+            if province_code in count.territory():
+                province_series.append(row)
+    return {"national": national, "provinces": provinces, "province_series": province_series}
 
 
 def employers_by_compliance(*, user, regency_code: str) -> list[dict]:

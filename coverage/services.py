@@ -13,14 +13,23 @@ Definitions (the board reads these numbers, so they are spelt out here):
 - Non-ASN enrolled from partner lists: enrollment leads marked "enrolled" by the end of P
   (cumulative), by the lead's work regency.
 - Workforce (denominator): for a regency, province or the nation, its latest WorkforceFigure with
-  period <= P; on the same period an official figure wins over an estimate. No figure -> no
-  denominator: coverage and gap stay empty, never a division by zero.
-- Targets: CoverageTarget for P's year; a regency without its own target takes its province's.
+  period <= P (the latest Sakernas August at or before P); on the same period an official figure
+  wins over an estimate. No figure -> no denominator: coverage and gap stay empty, never a
+  division by zero. The figure's period, kind, source and flags are copied onto the row.
+- Segment coverage: wage-earner (PU) participants / formal employed (BPS status 3 + 4);
+  non-wage-earner (BPU) participants / (employed - formal employed). Jakon and PMI count in the
+  total only.
+- Location: the register counts a participant where they work (work_regency); published
+  (reported) counts, which these snapshots never include, count where the employer registered.
+- Targets: CoverageTarget for P's year; a regency without its own target takes its province's,
+  a province (or regency) without one the national target; `target_inherited_from` says which.
 - Branch: the regencies it serves, each counted in full, so a regency served by two branches
   counts for both and branch rows do not add up to the national total. Kanwil: the distinct
   regencies its branches serve (each once). Their workforce is the sum over those regencies,
   empty if any of them has no figure (a partial sum would overstate coverage); it is an estimate
   if any part is. Their target is the workforce-weighted target of those regencies.
+
+SQL: every value travels as a named parameter (%(name)s), table names come from `_meta`.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ import datetime as dt
 from django.db import connection, transaction
 from django.utils import timezone
 
-from participants.models import Participant, ParticipantStatus
+from participants.models import Participant, ParticipantStatus, Segment
 from regions.models import (
     NATIONAL_CODE,
     BranchOffice,
@@ -39,11 +48,12 @@ from regions.models import (
     Province,
     Regency,
     RegionalOffice,
+    RegionLevel,
     WorkforceFigure,
 )
 from worker_lists.models import EnrollmentLead, LeadStatus
 
-from .models import CoverageSnapshot
+from .models import CoverageSnapshot, SnapshotLevel
 
 OFFICE_WORKFORCE_SOURCE = "Jumlah angka kab/kota yang dilayani"
 NATIONAL_NAME = "Indonesia"
@@ -51,8 +61,15 @@ LOCK_NAMESPACE = 5_2026  # pg_advisory_xact_lock(namespace, yyyymm): one recompu
 
 _COLUMNS = (
     "period, level, code, name, parent_code, active_total, active_pu, active_bpu, active_jakon, "
-    "active_pmi, workforce_employed, workforce_kind, workforce_source, workforce_period, "
-    "coverage_pct, target_pct, gap_to_target, new_participants, non_asn_enrolled, computed_at"
+    "active_pmi, workforce_employed, workforce_formal, workforce_kind, workforce_source, "
+    "workforce_period, workforce_flags, coverage_pct, target_pct, target_inherited_from, "
+    "gap_to_target, new_participants, non_asn_enrolled, computed_at"
+)
+_SEGMENT_ALIASES = (
+    (Segment.PU, "pu"),
+    (Segment.BPU, "bpu"),
+    (Segment.JAKON, "jakon"),
+    (Segment.PMI, "pmi"),
 )
 
 
@@ -79,6 +96,29 @@ def _tables() -> dict[str, str]:
     }
 
 
+def _constants() -> dict[str, str]:
+    """Values the SQL compares with, passed as parameters rather than spliced into the text."""
+    values = {
+        "active": ParticipantStatus.ACTIVE,
+        "enrolled": LeadStatus.ENROLLED,
+        "official": WorkforceFigure.Kind.OFFICIAL,
+        "national_code": NATIONAL_CODE,
+        "national_name": NATIONAL_NAME,
+        "lvl_national": RegionLevel.NATIONAL,
+        "lvl_province": RegionLevel.PROVINCE,
+        "lvl_regency": RegionLevel.REGENCY,
+        "lvl_kanwil": SnapshotLevel.KANWIL,
+        "lvl_branch": SnapshotLevel.BRANCH,
+        "office_source": OFFICE_WORKFORCE_SOURCE,
+        "inherited_province": RegionLevel.PROVINCE,
+        "inherited_national": RegionLevel.NATIONAL,
+        "none": "",
+        **{f"seg_{alias}": code for code, alias in _SEGMENT_ALIASES},
+    }
+    # Plain str, not the enum subclasses, so every driver adapts them the same way.
+    return {key: str(value) for key, value in values.items()}
+
+
 def _count_if(condition: str) -> str:
     # FILTER is PostgreSQL's fast path; SUM(CASE ...) is the portable spelling.
     if connection.vendor == "postgresql":
@@ -87,108 +127,111 @@ def _count_if(condition: str) -> str:
 
 
 def _workforce_sql(t: dict[str, str]) -> str:
-    """Latest figure per region with period <= P (param), official first on the same period."""
+    """Latest figure per region with period <= P, official first on the same period."""
     return f"""
-        SELECT level, region_code, employed, kind, source, period FROM (
-            SELECT level, region_code, employed, kind, source, period,
+        SELECT level, region_code, employed, formal_employed, kind, source, period, flags FROM (
+            SELECT level, region_code, employed, formal_employed, kind, source, period, flags,
                    ROW_NUMBER() OVER (
                        PARTITION BY level, region_code
-                       ORDER BY period DESC, CASE kind WHEN 'official' THEN 0 ELSE 1 END
+                       ORDER BY period DESC, CASE WHEN kind = %(official)s THEN 0 ELSE 1 END
                    ) AS rank_in_region
-            FROM {t["workforce"]} WHERE period <= %s
+            FROM {t["workforce"]} WHERE period <= %(period)s
         ) ranked WHERE rank_in_region = 1
     """
 
 
-_SEGMENT_ALIASES = (("PU", "pu"), ("BPU", "bpu"), ("JAKON", "jakon"), ("PMI", "pmi"))
-
-
-def _participants_as_of_today_sql(t, *, period_p, end_p) -> tuple[str, str, list, list]:
+def _participants_as_of_today_sql(t: dict[str, str]) -> tuple[str, str]:
     """Current month: today's status. Active counts come from participant_coverage_idx
     (status, work_regency, segment) alone, as cheap as a plain GROUP BY; participants registered
     after the month (future-dated) are subtracted, and the month's registrations are counted,
     with one index range probe per regency on participant_new_idx (work_regency, registered_on).
     """
     pivot = ",\n".join(
-        f"SUM(CASE WHEN c.segment = '{code}' THEN c.n ELSE 0 END) AS {alias}"
-        for code, alias in _SEGMENT_ALIASES
+        f"SUM(CASE WHEN c.segment = %(seg_{alias})s THEN c.n ELSE 0 END) AS {alias}"
+        for _code, alias in _SEGMENT_ALIASES
     )
-    active = ParticipantStatus.ACTIVE
     aggregate = f"""
         SELECT c.work_regency_id, SUM(c.n) AS total, {pivot}
         FROM (
             SELECT work_regency_id, segment, COUNT(*) AS n FROM {t["participant"]}
-            WHERE status = '{active}' GROUP BY work_regency_id, segment
+            WHERE status = %(active)s GROUP BY work_regency_id, segment
             UNION ALL
             SELECT p.work_regency_id, p.segment, -COUNT(*) FROM {t["regency"]} r2
             JOIN {t["participant"]} p
-              ON p.work_regency_id = r2.code AND p.registered_on >= %s
-            WHERE p.status = '{active}' GROUP BY p.work_regency_id, p.segment
+              ON p.work_regency_id = r2.code AND p.registered_on >= %(end)s
+            WHERE p.status = %(active)s GROUP BY p.work_regency_id, p.segment
         ) c
         GROUP BY c.work_regency_id
     """
     new_in_period = f"""(
         SELECT COUNT(*) FROM {t["participant"]} n
-        WHERE n.work_regency_id = r.code AND n.registered_on >= %s AND n.registered_on < %s
+        WHERE n.work_regency_id = r.code
+          AND n.registered_on >= %(period)s AND n.registered_on < %(end)s
     )"""
-    return aggregate, new_in_period, [end_p], [period_p, end_p]
+    return aggregate, new_in_period
 
 
-def _participants_back_then_sql(t, *, period_p, end_p) -> tuple[str, str, list, list]:
+def _participants_back_then_sql(t: dict[str, str]) -> tuple[str, str]:
     """A past month: one pass over participants, with the approximation of the module docstring."""
-    active = f"(status = '{ParticipantStatus.ACTIVE}' OR last_paid_period >= %s)"
+    active = "(status = %(active)s OR last_paid_period >= %(period)s)"
     segment_counts = ",\n".join(
-        f"{_count_if(f'{active} AND segment = {chr(39)}{code}{chr(39)}')} AS {alias}"
-        for code, alias in _SEGMENT_ALIASES
+        f"{_count_if(f'{active} AND segment = %(seg_{alias})s')} AS {alias}"
+        for _code, alias in _SEGMENT_ALIASES
     )
     aggregate = f"""
         SELECT work_regency_id,
                {_count_if(active)} AS total,
                {segment_counts},
-               {_count_if("registered_on >= %s")} AS new_in_period
+               {_count_if("registered_on >= %(period)s")} AS new_in_period
         FROM {t["participant"]}
-        WHERE registered_on < %s
+        WHERE registered_on < %(end)s
         GROUP BY work_regency_id
     """
-    return aggregate, "COALESCE(a.new_in_period, 0)", [period_p] * 6 + [end_p], []
+    return aggregate, "COALESCE(a.new_in_period, 0)"
 
 
 COUNTS_TABLE = "coverage_regency_counts"
 
 
-def _regency_rows_insert(cursor, t, *, period, today_status, period_p, end_p, end_ts, now_p):
+def _regency_rows_insert(cursor, t, params, *, today_status: bool) -> None:
     build = _participants_as_of_today_sql if today_status else _participants_back_then_sql
-    aggregate, new_in_period, aggregate_params, new_params = build(
-        t, period_p=period_p, end_p=end_p
-    )
+    aggregate, new_in_period = build(t)
     # The participant aggregate goes through a session-local temporary table because PostgreSQL
     # runs CREATE TABLE AS SELECT with parallel workers but never an INSERT ... SELECT.
     cursor.execute(f"DROP TABLE IF EXISTS {COUNTS_TABLE}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {COUNTS_TABLE} AS {aggregate}", aggregate_params)
+    cursor.execute(f"CREATE TEMPORARY TABLE {COUNTS_TABLE} AS {aggregate}", params)
     cursor.execute(
         f"""
         INSERT INTO {t["snap"]} ({_COLUMNS})
-        SELECT %s, 'regency', r.code, r.name, r.province_id,
+        SELECT %(period)s, %(lvl_regency)s, r.code, r.name, r.province_id,
                COALESCE(a.total, 0), COALESCE(a.pu, 0), COALESCE(a.bpu, 0),
                COALESCE(a.jakon, 0), COALESCE(a.pmi, 0),
-               w.employed, COALESCE(w.kind, ''), COALESCE(w.source, ''), w.period,
-               NULL, COALESCE(rt.target_pct, pt.target_pct), NULL,
-               {new_in_period}, COALESCE(l.enrolled, 0), %s
+               w.employed, w.formal_employed, COALESCE(w.kind, %(none)s),
+               COALESCE(w.source, %(none)s), w.period, COALESCE(w.flags, %(none)s),
+               NULL, COALESCE(rt.target_pct, pt.target_pct, nt.target_pct),
+               CASE WHEN rt.target_pct IS NOT NULL THEN %(none)s
+                    WHEN pt.target_pct IS NOT NULL THEN %(inherited_province)s
+                    WHEN nt.target_pct IS NOT NULL THEN %(inherited_national)s
+                    ELSE %(none)s END,
+               NULL, {new_in_period}, COALESCE(l.enrolled, 0), %(now)s
         FROM {t["regency"]} r
         LEFT JOIN {COUNTS_TABLE} a ON a.work_regency_id = r.code
         LEFT JOIN (
             SELECT work_regency_id, COUNT(*) AS enrolled FROM {t["lead"]}
-            WHERE status = '{LeadStatus.ENROLLED}'
-              AND (status_changed_at IS NULL OR status_changed_at < %s)
+            WHERE status = %(enrolled)s
+              AND (status_changed_at IS NULL OR status_changed_at < %(end_ts)s)
             GROUP BY work_regency_id
         ) l ON l.work_regency_id = r.code
-        LEFT JOIN ({_workforce_sql(t)}) w ON w.level = 'regency' AND w.region_code = r.code
-        LEFT JOIN {t["target"]} rt
-               ON rt.level = 'regency' AND rt.region_code = r.code AND rt.year = %s
-        LEFT JOIN {t["target"]} pt
-               ON pt.level = 'province' AND pt.region_code = r.province_id AND pt.year = %s
+        LEFT JOIN ({_workforce_sql(t)}) w
+               ON w.level = %(lvl_regency)s AND w.region_code = r.code
+        LEFT JOIN {t["target"]} rt ON rt.level = %(lvl_regency)s
+               AND rt.region_code = r.code AND rt.year = %(year)s
+        LEFT JOIN {t["target"]} pt ON pt.level = %(lvl_province)s
+               AND pt.region_code = r.province_id AND pt.year = %(year)s
+        LEFT JOIN {t["target"]} nt ON nt.level = %(lvl_national)s
+               AND nt.region_code = %(national_code)s AND nt.year = %(year)s
         """,
-        [period_p, *new_params, now_p, end_ts, period_p, period.year, period.year],
+        params,
     )
     cursor.execute(f"DROP TABLE {COUNTS_TABLE}")
 
@@ -199,111 +242,132 @@ _SUMS = """
     COALESCE(SUM(s.active_pmi), 0)
 """
 _SUMS_TAIL = "COALESCE(SUM(s.new_participants), 0), COALESCE(SUM(s.non_asn_enrolled), 0)"
+_OWN_WORKFORCE = """
+    w.employed, w.formal_employed, COALESCE(w.kind, %(none)s), COALESCE(w.source, %(none)s),
+    w.period, COALESCE(w.flags, %(none)s)
+"""
+_OWN_WORKFORCE_GROUP = "w.employed, w.formal_employed, w.kind, w.source, w.period, w.flags"
 
 
-def _province_rows_insert(cursor, t, *, period, period_p, now_p) -> None:
+def _province_rows_insert(cursor, t, params) -> None:
     cursor.execute(
         f"""
         INSERT INTO {t["snap"]} ({_COLUMNS})
-        SELECT %s, 'province', p.code, p.name, '{NATIONAL_CODE}', {_SUMS},
-               w.employed, COALESCE(w.kind, ''), COALESCE(w.source, ''), w.period,
-               NULL, pt.target_pct, NULL, {_SUMS_TAIL}, %s
+        SELECT %(period)s, %(lvl_province)s, p.code, p.name, %(national_code)s, {_SUMS},
+               {_OWN_WORKFORCE}, NULL, COALESCE(pt.target_pct, nt.target_pct),
+               CASE WHEN pt.target_pct IS NULL AND nt.target_pct IS NOT NULL
+                    THEN %(inherited_national)s ELSE %(none)s END,
+               NULL, {_SUMS_TAIL}, %(now)s
         FROM {t["province"]} p
-        LEFT JOIN {t["snap"]} s
-               ON s.period = %s AND s.level = 'regency' AND s.parent_code = p.code
-        LEFT JOIN ({_workforce_sql(t)}) w ON w.level = 'province' AND w.region_code = p.code
-        LEFT JOIN {t["target"]} pt
-               ON pt.level = 'province' AND pt.region_code = p.code AND pt.year = %s
-        GROUP BY p.code, p.name, w.employed, w.kind, w.source, w.period, pt.target_pct
+        LEFT JOIN {t["snap"]} s ON s.period = %(period)s AND s.level = %(lvl_regency)s
+               AND s.parent_code = p.code
+        LEFT JOIN ({_workforce_sql(t)}) w
+               ON w.level = %(lvl_province)s AND w.region_code = p.code
+        LEFT JOIN {t["target"]} pt ON pt.level = %(lvl_province)s
+               AND pt.region_code = p.code AND pt.year = %(year)s
+        LEFT JOIN {t["target"]} nt ON nt.level = %(lvl_national)s
+               AND nt.region_code = %(national_code)s AND nt.year = %(year)s
+        GROUP BY p.code, p.name, {_OWN_WORKFORCE_GROUP}, pt.target_pct, nt.target_pct
         """,
-        [period_p, now_p, period_p, period_p, period.year],
+        params,
     )
 
 
-def _national_row_insert(cursor, t, *, period, period_p, now_p) -> None:
+def _national_row_insert(cursor, t, params) -> None:
     cursor.execute(
         f"""
         INSERT INTO {t["snap"]} ({_COLUMNS})
-        SELECT %s, 'national', '{NATIONAL_CODE}', %s, '', {_SUMS},
-               w.employed, COALESCE(w.kind, ''), COALESCE(w.source, ''), w.period,
-               NULL, nt.target_pct, NULL, {_SUMS_TAIL}, %s
+        SELECT %(period)s, %(lvl_national)s, %(national_code)s, %(national_name)s, %(none)s,
+               {_SUMS}, {_OWN_WORKFORCE}, NULL, nt.target_pct, %(none)s, NULL, {_SUMS_TAIL},
+               %(now)s
         FROM {t["snap"]} s
         LEFT JOIN ({_workforce_sql(t)}) w
-               ON w.level = 'national' AND w.region_code = '{NATIONAL_CODE}'
-        LEFT JOIN {t["target"]} nt ON nt.level = 'national'
-               AND nt.region_code = '{NATIONAL_CODE}' AND nt.year = %s
-        WHERE s.period = %s AND s.level = 'province'
-        GROUP BY w.employed, w.kind, w.source, w.period, nt.target_pct
+               ON w.level = %(lvl_national)s AND w.region_code = %(national_code)s
+        LEFT JOIN {t["target"]} nt ON nt.level = %(lvl_national)s
+               AND nt.region_code = %(national_code)s AND nt.year = %(year)s
+        WHERE s.period = %(period)s AND s.level = %(lvl_province)s
+        GROUP BY {_OWN_WORKFORCE_GROUP}, nt.target_pct
         """,
-        [period_p, NATIONAL_NAME, now_p, period_p, period.year, period_p],
+        params,
     )
 
 
 def _office_aggregates() -> str:
     complete = "COUNT(s.code) > 0 AND COUNT(s.workforce_employed) = COUNT(s.code)"
+    formal_complete = f"{complete} AND COUNT(s.workforce_formal) = COUNT(s.code)"
     return f"""
         CASE WHEN {complete} THEN SUM(s.workforce_employed) END,
-        CASE WHEN {complete} THEN MIN(s.workforce_kind) ELSE '' END,
-        CASE WHEN {complete} THEN %s ELSE '' END,
+        CASE WHEN {formal_complete} THEN SUM(s.workforce_formal) END,
+        CASE WHEN {complete} THEN MIN(s.workforce_kind) ELSE %(none)s END,
+        CASE WHEN {complete} THEN %(office_source)s ELSE %(none)s END,
         CASE WHEN {complete} THEN MIN(s.workforce_period) END,
+        CASE WHEN {complete} THEN MAX(s.workforce_flags) ELSE %(none)s END,
         NULL,
         CASE WHEN {complete} AND COUNT(s.target_pct) = COUNT(s.code)
                   AND SUM(s.workforce_employed) > 0
              THEN ROUND(SUM(s.target_pct * s.workforce_employed) / SUM(s.workforce_employed), 2)
         END,
+        %(none)s,
         NULL
     """
 
 
-def _office_rows_insert(cursor, t, *, period_p, now_p) -> None:
+def _office_rows_insert(cursor, t, params) -> None:
     # MIN(workforce_kind): 'estimate' sorts before 'official', so any estimated part marks the sum.
+    # MAX(workforce_flags) shows one part's remarks when any part has some (the regency rows
+    # list them all).
     cursor.execute(
         f"""
         INSERT INTO {t["snap"]} ({_COLUMNS})
-        SELECT %s, 'branch', b.code, b.name, k.code, {_SUMS}, {_office_aggregates()},
-               {_SUMS_TAIL}, %s
+        SELECT %(period)s, %(lvl_branch)s, b.code, b.name, k.code, {_SUMS},
+               {_office_aggregates()}, {_SUMS_TAIL}, %(now)s
         FROM {t["branch"]} b
         JOIN {t["kanwil"]} k ON k.id = b.regional_office_id
         LEFT JOIN {t["branch_regency"]} br ON br.branch_id = b.id
-        LEFT JOIN {t["snap"]} s
-               ON s.period = %s AND s.level = 'regency' AND s.code = br.regency_id
+        LEFT JOIN {t["snap"]} s ON s.period = %(period)s AND s.level = %(lvl_regency)s
+               AND s.code = br.regency_id
         GROUP BY b.id, b.code, b.name, k.code
         """,
-        [period_p, OFFICE_WORKFORCE_SOURCE, now_p, period_p],
+        params,
     )
     cursor.execute(
         f"""
         INSERT INTO {t["snap"]} ({_COLUMNS})
-        SELECT %s, 'kanwil', k.code, k.name, '{NATIONAL_CODE}', {_SUMS}, {_office_aggregates()},
-               {_SUMS_TAIL}, %s
+        SELECT %(period)s, %(lvl_kanwil)s, k.code, k.name, %(national_code)s, {_SUMS},
+               {_office_aggregates()}, {_SUMS_TAIL}, %(now)s
         FROM {t["kanwil"]} k
         LEFT JOIN (
             SELECT DISTINCT b.regional_office_id, br.regency_id
             FROM {t["branch_regency"]} br JOIN {t["branch"]} b ON b.id = br.branch_id
         ) kr ON kr.regional_office_id = k.id
-        LEFT JOIN {t["snap"]} s
-               ON s.period = %s AND s.level = 'regency' AND s.code = kr.regency_id
+        LEFT JOIN {t["snap"]} s ON s.period = %(period)s AND s.level = %(lvl_regency)s
+               AND s.code = kr.regency_id
         GROUP BY k.id, k.code, k.name
         """,
-        [period_p, OFFICE_WORKFORCE_SOURCE, now_p, period_p],
+        params,
     )
 
 
-def _ratios_update(cursor, t, *, period_p) -> None:
+def _ratios_update(cursor, t, params) -> None:
     target_workers = "ROUND(target_pct * workforce_employed / 100.0, 0)"
+    informal = "(workforce_employed - workforce_formal)"
     cursor.execute(
         f"""
         UPDATE {t["snap"]} SET
             coverage_pct = CASE WHEN workforce_employed > 0
                 THEN ROUND(active_total * 100.0 / workforce_employed, 3) END,
+            coverage_pu_pct = CASE WHEN workforce_formal > 0
+                THEN ROUND(active_pu * 100.0 / workforce_formal, 3) END,
+            coverage_bpu_pct = CASE WHEN {informal} > 0
+                THEN ROUND(active_bpu * 100.0 / {informal}, 3) END,
             gap_to_target = CASE
                 WHEN target_pct IS NULL OR workforce_employed IS NULL OR workforce_employed = 0
                     THEN NULL
                 WHEN {target_workers} > active_total THEN {target_workers} - active_total
                 ELSE 0 END
-        WHERE period = %s
+        WHERE period = %(period)s
         """,
-        [period_p],
+        params,
     )
 
 
@@ -319,12 +383,16 @@ def coverage_compute(*, period: dt.date, as_of: dt.date | None = None) -> int:
     today_status = period >= period_start(as_of or timezone.localdate())
     end = period_next(period)
     ops = connection.ops
-    period_p = ops.adapt_datefield_value(period)
-    end_p = ops.adapt_datefield_value(end)
-    end_ts = ops.adapt_datetimefield_value(
-        dt.datetime.combine(end, dt.time.min, tzinfo=timezone.get_current_timezone())
-    )
-    now_p = ops.adapt_datetimefield_value(timezone.now())
+    params = {
+        **_constants(),
+        "period": ops.adapt_datefield_value(period),
+        "end": ops.adapt_datefield_value(end),
+        "end_ts": ops.adapt_datetimefield_value(
+            dt.datetime.combine(end, dt.time.min, tzinfo=timezone.get_current_timezone())
+        ),
+        "now": ops.adapt_datetimefield_value(timezone.now()),
+        "year": period.year,
+    }
     t = _tables()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -332,34 +400,13 @@ def coverage_compute(*, period: dt.date, as_of: dt.date | None = None) -> int:
             # delete only the rows they can see and then collide on the unique key; the second
             # waits here instead. SQLite already serialises writers.
             cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)",
-                [LOCK_NAMESPACE, period.year * 100 + period.month],
+                "SELECT pg_advisory_xact_lock(%(namespace)s, %(month)s)",
+                {"namespace": LOCK_NAMESPACE, "month": period.year * 100 + period.month},
             )
-        cursor.execute(f"DELETE FROM {t['snap']} WHERE period = %s", [period_p])
-        _regency_rows_insert(
-            cursor,
-            t,
-            period=period,
-            today_status=today_status,
-            period_p=period_p,
-            end_p=end_p,
-            end_ts=end_ts,
-            now_p=now_p,
-        )
-        _province_rows_insert(cursor, t, period=period, period_p=period_p, now_p=now_p)
-        _national_row_insert(cursor, t, period=period, period_p=period_p, now_p=now_p)
-        _office_rows_insert(cursor, t, period_p=period_p, now_p=now_p)
-        _ratios_update(cursor, t, period_p=period_p)
+        cursor.execute(f"DELETE FROM {t['snap']} WHERE period = %(period)s", params)
+        _regency_rows_insert(cursor, t, params, today_status=today_status)
+        _province_rows_insert(cursor, t, params)
+        _national_row_insert(cursor, t, params)
+        _office_rows_insert(cursor, t, params)
+        _ratios_update(cursor, t, params)
     return CoverageSnapshot.objects.filter(period=period).count()
-
-
-def coverage_recompute_later(*, period: dt.date | None = None) -> None:
-    """Enqueue a recompute once the caller's transaction commits (e.g. a partner list finished).
-
-    On commit, so the worker sees the rows that triggered it and a rolled-back import
-    triggers nothing.
-    """
-    from .tasks import coverage_compute as coverage_compute_task
-
-    argument = period_start(period).isoformat() if period else None
-    transaction.on_commit(lambda: coverage_compute_task.delay(argument))

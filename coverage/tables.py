@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.http.response import HttpResponseBase
 from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.exports import export_response
@@ -42,9 +46,44 @@ class Table:
         ]
 
 
+@lru_cache(maxsize=256)
+def _month_label(period, language: str) -> str:
+    # A table repeats a handful of Augusts hundreds of times; date_format is not cheap.
+    return date_format(period, "M Y")
+
+
+def _workforce_remarks(row: dict) -> str:
+    """Estimate badge, the figure's August and the source's remarks, as one HTML snippet."""
+    parts = []
+    if row.get("workforce_kind") == "estimate":
+        parts.append(
+            format_html(
+                ' <span class="badge badge-estimate" title="{}">{}</span>',
+                _("Estimasi dari pangsa penduduk, bukan angka resmi"),
+                _("estimasi"),
+            )
+        )
+    period = row.get("workforce_period")
+    if period:
+        flags = row.get("workforce_flag_labels") or []
+        remark = (
+            format_html(' <abbr title="{}">{}</abbr>', "; ".join(flags), _("catatan"))
+            if flags
+            else ""
+        )
+        parts.append(
+            format_html(
+                '<span class="d-block small text-muted">{}{}</span>',
+                _month_label(period, get_language()),
+                remark,
+            )
+        )
+    return mark_safe("".join(parts))  # every part is built by format_html
+
+
 def _html_cell(column: Column, row: dict) -> dict:
     value = row.get(column.key)
-    cell = {"numeric": column.kind != "text", "estimate": False, "missing": value is None}
+    cell = {"numeric": column.kind != "text", "extra": "", "missing": value is None}
     if value is None:
         cell["sort"] = ""
         cell["text"] = _("tanpa penyebut") if column.kind == "workforce" else "\u2013"
@@ -57,7 +96,9 @@ def _html_cell(column: Column, row: dict) -> dict:
     else:
         cell["sort"] = str(value)
         cell["text"] = number_format(value, force_grouping=True)
-        cell["estimate"] = column.kind == "workforce" and row.get("workforce_kind") == "estimate"
+        if column.kind == "workforce":
+            # Which August the figure is, and the source's remarks, wherever it is shown.
+            cell["extra"] = _workforce_remarks(row)
     return cell
 
 
@@ -94,6 +135,9 @@ def snapshot_row(snapshot: CoverageSnapshot) -> dict:
         "workforce_employed": snapshot.workforce_employed,
         "workforce_kind": snapshot.workforce_kind,
         "workforce_source": snapshot.workforce_source,
+        "workforce_period": snapshot.workforce_period,
+        "workforce_flags": snapshot.workforce_flags,
+        "workforce_flag_labels": snapshot.workforce_flag_labels,
         "coverage_pct": snapshot.coverage_pct,
         "target_pct": snapshot.target_pct,
         "gap_to_target": snapshot.gap_to_target,
@@ -138,7 +182,12 @@ def _export_header(table: Table) -> tuple[list[str], bool]:
     with_kind = any(column.kind == "workforce" for column in table.columns)
     header = [str(column.label) for column in table.columns]
     if with_kind:
-        header += [str(_("Jenis angka angkatan kerja")), str(_("Sumber angkatan kerja"))]
+        header += [
+            str(_("Jenis angka angkatan kerja")),
+            str(_("Sumber angkatan kerja")),
+            str(_("Periode angkatan kerja")),
+            str(_("Catatan sumber angkatan kerja")),
+        ]
     return header, with_kind
 
 
@@ -146,7 +195,13 @@ def _export_rows(table: Table, with_kind: bool) -> Iterator[list]:
     for row in table.rows:
         values = [_export_value(row, column) for column in table.columns]
         if with_kind:
-            values += [row.get("workforce_kind") or "", row.get("workforce_source") or ""]
+            period = row.get("workforce_period")
+            values += [
+                row.get("workforce_kind") or "",
+                row.get("workforce_source") or "",
+                period.strftime("%Y-%m") if period else "",
+                row.get("workforce_flags") or "",
+            ]
         yield values
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
 from . import services
@@ -20,6 +21,11 @@ def coverage_compute_task(period: str | None = None) -> int:
     return services.coverage_compute(period=day)
 
 
-# Old name, kept only because coverage.services.coverage_recompute_later still imports it (that
-# module is being changed on another branch); remove once it imports coverage_compute_task.
-coverage_compute = coverage_compute_task
+def coverage_recompute_later(*, period: dt.date | None = None) -> None:
+    """Enqueue a recompute once the caller's transaction commits (e.g. a partner list finished).
+
+    On commit, so the worker sees the rows that triggered it and a rolled-back import
+    triggers nothing.
+    """
+    argument = services.period_start(period).isoformat() if period else None
+    transaction.on_commit(lambda: coverage_compute_task.delay(argument))

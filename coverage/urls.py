@@ -11,4 +11,5 @@ urlpatterns = [
     path("kanwil/<slug:code>/", views.coverage_kanwil, name="kanwil"),
     path("cabang/<slug:code>/", views.coverage_branch, name="branch"),
     path("peta/provinsi.geojson", views.province_geojson, name="province-geojson"),
+    path("peta/kabkota/<str:code>.geojson", views.regency_geojson, name="regency-geojson"),
 ]

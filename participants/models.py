@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.identifiers import validate_nik
+from regions.models import NATIONAL_CODE
 
 
 class Segment(models.TextChoices):
@@ -71,3 +72,62 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik})"
+
+
+class ReportedParticipantCount(models.Model):
+    """An official published count of active participants (BPJS TK, Kemnaker Satu Data).
+
+    A data kind of its own beside the register above: published figures count participants where
+    their employer is registered and come with their source and date; the register counts where
+    people work. Dashboards show the two as separate, labelled series and never add them up.
+    """
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("Nasional")
+        PROVINCE = "province", _("Provinsi")
+
+    level = models.CharField(_("tingkat"), max_length=10, choices=Level.choices)
+    region_code = models.CharField(_("kode wilayah"), max_length=8)
+    period = models.DateField(_("periode"), help_text=_("Hari pertama bulan data."))
+    active_total = models.PositiveBigIntegerField(_("peserta aktif"))
+    active_pu = models.PositiveBigIntegerField(_("aktif PU"), null=True, blank=True)
+    active_bpu = models.PositiveBigIntegerField(_("aktif BPU"), null=True, blank=True)
+    active_jakon = models.PositiveBigIntegerField(_("aktif Jakon"), null=True, blank=True)
+    territory_codes = models.CharField(
+        _("wilayah yang dicakup"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Kode provinsi masa kini yang tercakup bila angka memakai wilayah lama "
+            "(mis. Papua sebelum pemekaran 2022: 91,93,94,95); kosong = wilayah itu sendiri."
+        ),
+    )
+    territory_note = models.CharField(_("catatan wilayah"), max_length=200, blank=True)
+    as_published = models.CharField(_("seperti diterbitkan"), max_length=120, blank=True)
+    caveat = models.CharField(_("catatan"), max_length=300, blank=True)
+    source = models.CharField(_("sumber"), max_length=600)
+    imported_at = models.DateTimeField(_("diimpor pada"), auto_now=True)
+
+    class Meta:
+        ordering = ["level", "region_code", "period"]
+        verbose_name = _("jumlah peserta dilaporkan")
+        verbose_name_plural = _("jumlah peserta dilaporkan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "region_code", "period"], name="reported_participants_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(level="national", region_code=NATIONAL_CODE)
+                | Q(level="province", region_code__regex=r"^\d{2}$"),
+                name="reported_participants_code_matches_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.period:%Y-%m}: {self.active_total}"
+
+    def territory(self) -> list[str]:
+        """Present-day province codes this figure covers (the denominator's regions)."""
+        if self.territory_codes:
+            return self.territory_codes.split(",")
+        return [self.region_code]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from core.identifiers import nik_compose
 from regions.models import District
@@ -118,4 +119,145 @@ def participants_generate(
         ]
         with transaction.atomic():
             inserted += len(Participant.objects.bulk_create(batch, ignore_conflicts=True))
+    return inserted
+
+
+# A demo area's register: registrations spread since 2015, a third of them in the last year and
+# more each month (the demo's "growth"); 88% active. Dates come from small calendar tables so the
+# one INSERT ... SELECT is the same SQL on SQLite and PostgreSQL.
+AREA_REGISTRATION_START = dt.date(2015, 1, 1)
+AREA_CALENDAR_SIZE = 2000
+AREA_RECENT_SHARE = 0.3
+AREA_ACTIVE_PERCENT = 88
+AREA_SERIAL_BASE = 7000  # above the demo's hand-made participants, below its worker list (9901+)
+AREA_SERIAL_SPAN = 2900
+
+_AREA_SQL = """
+WITH RECURSIVE counter(g) AS (
+    SELECT CAST(0 AS BIGINT) UNION ALL SELECT g + 1 FROM counter WHERE g + 1 < %(count)s
+)
+INSERT INTO {participant} (
+    nik, kpj, full_name, sex, birth_date, segment, status, employer_id, work_regency_id,
+    registered_on, last_paid_period, updated_at
+)
+SELECT
+    d.code6 || CASE WHEN g %% 2 = 1 THEN b.ddmmyy_f ELSE b.ddmmyy_m END
+        || CAST(%(serial_base)s + (g / (%(districts)s * %(births)s)) %% %(serial_span)s AS TEXT),
+    NULL,
+    %(name_prefix)s || CAST(g AS TEXT),
+    CASE WHEN g %% 2 = 1 THEN %(female)s ELSE %(male)s END,
+    b.birth,
+    CASE WHEN (g * 31) %% 100 < 65 THEN %(pu)s
+         WHEN (g * 31) %% 100 < 87 THEN %(bpu)s
+         WHEN (g * 31) %% 100 < 95 THEN %(jakon)s
+         ELSE %(pmi)s END,
+    CASE WHEN (g * 104729) %% 100 < %(active_percent)s THEN %(active)s ELSE %(inactive)s END,
+    NULL,
+    %(regency)s,
+    r.day,
+    r.month,
+    %(now)s
+FROM counter
+JOIN {districts} d ON d.idx = g %% %(districts)s
+JOIN {births} b ON b.idx = (g / %(districts)s) %% %(births)s
+JOIN {days} r ON r.idx = (g * 7919) %% %(days)s
+WHERE 1 = 1
+ON CONFLICT (nik) DO NOTHING
+"""
+
+
+def _area_calendar(today: dt.date) -> list[tuple[int, dt.date, dt.date]]:
+    cutoff = today - dt.timedelta(days=365)
+    older = round(AREA_CALENDAR_SIZE * (1 - AREA_RECENT_SHARE))
+    recent = AREA_CALENDAR_SIZE - older
+    span = (cutoff - AREA_REGISTRATION_START).days
+    days = [AREA_REGISTRATION_START + dt.timedelta(days=span * i // older) for i in range(older)]
+    # Density rising toward today: the i-th recent day sits at 365 * sqrt(i / recent).
+    days += [
+        cutoff + dt.timedelta(days=min(364, int(365 * (i / recent) ** 0.5))) for i in range(recent)
+    ]
+    return [(index, day, day.replace(day=1)) for index, day in enumerate(days)]
+
+
+def participants_generate_area(*, regency_code: str, count: int, today: dt.date) -> int:
+    """`count` synthetic participants working in one regency, in one INSERT ... SELECT.
+
+    Valid NIKs from the regency's districts; idempotent (same NIKs, ON CONFLICT DO NOTHING).
+    Returns the rows inserted.
+    """
+    districts = list(
+        District.objects.filter(regency_id=regency_code)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    if not districts or count <= 0:
+        return 0
+    births = [BIRTH_BASE + dt.timedelta(days=i) for i in range(0, BIRTH_SPAN_DAYS, 2)]
+    tables = {
+        "districts": "demo_area_district",
+        "births": "demo_area_birth",
+        "days": "demo_area_day",
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name in tables.values():
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {tables['districts']} (idx integer, code6 text)")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {tables['births']} "
+            "(idx integer, birth date, ddmmyy_m text, ddmmyy_f text)"
+        )
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {tables['days']} (idx integer, day date, month date)"
+        )
+        ops = connection.ops
+        cursor.executemany(
+            f"INSERT INTO {tables['districts']} VALUES (%s, %s)",
+            [(i, code.replace(".", "")) for i, code in enumerate(districts)],
+        )
+        cursor.executemany(
+            f"INSERT INTO {tables['births']} VALUES (%s, %s, %s, %s)",
+            [
+                (
+                    i,
+                    ops.adapt_datefield_value(b),
+                    f"{b.day:02d}{b:%m%y}",
+                    f"{b.day + 40:02d}{b:%m%y}",
+                )
+                for i, b in enumerate(births)
+            ],
+        )
+        calendar = _area_calendar(today)
+        cursor.executemany(
+            f"INSERT INTO {tables['days']} VALUES (%s, %s, %s)",
+            [
+                (i, ops.adapt_datefield_value(d), ops.adapt_datefield_value(m))
+                for i, d, m in calendar
+            ],
+        )
+        cursor.execute(
+            _AREA_SQL.format(participant=Participant._meta.db_table, **tables),
+            {
+                "count": count,
+                "districts": len(districts),
+                "births": len(births),
+                "days": len(calendar),
+                "serial_base": AREA_SERIAL_BASE,
+                "serial_span": AREA_SERIAL_SPAN,
+                "name_prefix": f"Peserta Sintetis {regency_code}-",
+                "female": "F",
+                "male": "M",
+                "pu": str(Segment.PU),
+                "bpu": str(Segment.BPU),
+                "jakon": str(Segment.JAKON),
+                "pmi": str(Segment.PMI),
+                "active_percent": AREA_ACTIVE_PERCENT,
+                "active": str(ParticipantStatus.ACTIVE),
+                "inactive": str(ParticipantStatus.INACTIVE),
+                "regency": regency_code,
+                "now": ops.adapt_datetimefield_value(timezone.now()),
+            },
+        )
+        inserted = cursor.rowcount
+        for name in tables.values():
+            cursor.execute(f"DROP TABLE {name}")
     return inserted

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     BranchOffice,
@@ -61,7 +62,9 @@ class WorkforceFigureAdmin(admin.ModelAdmin):
         "period",
         "employed",
         "labour_force",
+        "formal_employed",
         "kind",
+        "flags",
         "source",
     )
     list_filter = ("level", "kind")
@@ -69,7 +72,9 @@ class WorkforceFigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoverageTarget)
-class CoverageTargetAdmin(admin.ModelAdmin):
-    list_display = ("level", "region_code", "year", "target_pct")
+class CoverageTargetAdmin(SimpleHistoryAdmin):
+    """Administrators edit targets here; every change is kept (who, when, old value)."""
+
+    list_display = ("level", "region_code", "year", "target_pct", "note")
     list_filter = ("level", "year")
     search_fields = ("region_code",)

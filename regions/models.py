@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 NATIONAL_CODE = "ID"
 
@@ -160,11 +161,25 @@ class BranchRegency(models.Model):
         return f"{self.branch_id} -> {self.regency_id}"
 
 
+class WorkforceFlag(models.TextChoices):
+    """Remarks the Sakernas files carry per row (regions/data/SOURCES.md), shown with the figure."""
+
+    STATUS_SWAPPED = "status_swapped", _("dikoreksi: dua kolom status pekerjaan tertukar di sumber")
+    ROW_MISALIGNED = (
+        "row_misaligned",
+        _("dikoreksi: baris angkatan kerja tergeser di berkas sumber"),
+    )
+    WORKING_AGE_SUSPECT = "working_age_suspect", _("penduduk usia kerja diragukan")
+    BACKCAST = "backcast", _("dihitung mundur oleh sumber: provinsi belum terbentuk")
+
+
 class WorkforceFigure(models.Model):
     """Workforce (BPS Sakernas) for a region and period: the coverage denominator.
 
     `kind` says whether the figure is official or an estimate derived from population share;
-    every place that shows a figure shows its kind and source.
+    every place that shows a figure shows its kind and source. `formal_employed` (BPS status 3 + 4)
+    is the denominator of wage-earner (PU) coverage; employed - formal_employed that of
+    non-wage-earner (BPU) coverage. `flags` holds WorkforceFlag values, comma-separated.
     """
 
     class Kind(models.TextChoices):
@@ -176,8 +191,12 @@ class WorkforceFigure(models.Model):
     period = models.DateField(_("periode"), help_text=_("Hari pertama bulan survei."))
     labour_force = models.PositiveBigIntegerField(_("angkatan kerja"), null=True, blank=True)
     employed = models.PositiveBigIntegerField(_("penduduk bekerja"))
+    formal_employed = models.PositiveBigIntegerField(
+        _("pekerja formal"), null=True, blank=True, help_text=_("BPS: status pekerjaan 3 dan 4.")
+    )
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
     source = models.CharField(_("sumber"), max_length=300)
+    flags = models.CharField(_("catatan sumber"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -202,7 +221,11 @@ class WorkforceFigure(models.Model):
 
 
 class CoverageTarget(models.Model):
-    """Target coverage (percent of workforce) for a region in a year."""
+    """Target coverage (percent of workforce) for a region in a year.
+
+    A region without a target for a year inherits its province's, then the national one
+    (coverage.services). Every change is kept in `history` (who, when, old value).
+    """
 
     level = models.CharField(_("tingkat"), max_length=10, choices=RegionLevel.choices)
     region_code = models.CharField(_("kode wilayah"), max_length=8)
@@ -214,6 +237,7 @@ class CoverageTarget(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     note = models.CharField(_("catatan"), max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["level", "region_code", "year"]

@@ -22,9 +22,19 @@ from .models import (
     RegionalOffice,
     RegionLevel,
     WorkforceFigure,
+    WorkforceFlag,
 )
 
 NATIONAL_WORKFORCE_FILE = "workforce_national.csv"
+SAKERNAS_PROVINCE_FILE = "workforce_province_sakernas_aug_2018_2025.csv"
+SAKERNAS_REGENCY_FILE = "workforce_regency_sakernas_aug_2018_2025.csv"
+REGENCY_CROSSWALK_FILE = "crosswalk_bps_kemendagri_regency.csv"
+SAKERNAS_SOURCE = (
+    "BPS Sakernas Agustus {year} (dipublikasikan ulang Kemnaker, "
+    "github baniadamtampubolon/dashboard-tenaga-kerja)"
+)
+# Provinces formed in 2022: their 2018-2022 Sakernas rows are back-cast by the source.
+NEW_PAPUA_PROVINCES = frozenset({"93", "94", "95", "96"})
 ESTIMATE_SOURCE = (
     "Estimasi: penduduk bekerja nasional (BPS Sakernas {period}) x pangsa penduduk wilayah "
     "(Kepmendagri 2025, data cahyadsn/wilayah)"
@@ -178,7 +188,7 @@ def _level_of(code: str) -> str | None:
     return None
 
 
-def _parse_period(value: str) -> dt.date:
+def parse_period(value: str) -> dt.date:
     """'2024-08' or '2024-08-01' -> 2024-08-01."""
     match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", value)
     if not match:
@@ -186,7 +196,7 @@ def _parse_period(value: str) -> dt.date:
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
-def _parse_count(value: str) -> int | None:
+def parse_count(value: str) -> int | None:
     cleaned = value.replace(".", "").replace(",", "").replace(" ", "")
     if not cleaned:
         return None
@@ -198,7 +208,7 @@ def _parse_count(value: str) -> int | None:
 @transaction.atomic
 def workforce_import(*, rows: Iterable[Mapping[str, str]], default_source: str) -> int:
     """Import official BPS figures: region_code (ID, 36 or 36.73), period (YYYY-MM), employed,
-    labour_force (optional), source (optional). Any bad row rejects the whole file."""
+    labour_force, formal_employed and source (optional). Any bad row rejects the whole file."""
     known = {RegionLevel.PROVINCE: set(Province.objects.values_list("code", flat=True))}
     known[RegionLevel.REGENCY] = set(Regency.objects.values_list("code", flat=True))
     figures: list[WorkforceFigure] = []
@@ -210,18 +220,26 @@ def workforce_import(*, rows: Iterable[Mapping[str, str]], default_source: str) 
             errors.append((number, "region_code", f"unknown region {code!r}"))
             continue
         try:
-            period = _parse_period(row.get("period", ""))
+            period = parse_period(row.get("period", ""))
         except ValueError as error:
             errors.append((number, "period", str(error)))
             continue
         try:
-            employed = _parse_count(row.get("employed", ""))
-            labour_force = _parse_count(row.get("labour_force", ""))
+            employed = parse_count(row.get("employed", ""))
+            labour_force = parse_count(row.get("labour_force", ""))
         except ValueError as error:
             errors.append((number, "employed", str(error)))
             continue
+        try:
+            formal_employed = parse_count(row.get("formal_employed", ""))
+        except ValueError as error:
+            errors.append((number, "formal_employed", str(error)))
+            continue
         if employed is None:
             errors.append((number, "employed", "required"))
+            continue
+        if formal_employed is not None and formal_employed > employed:
+            errors.append((number, "formal_employed", "more than employed"))
             continue
         figures.append(
             WorkforceFigure(
@@ -230,32 +248,128 @@ def workforce_import(*, rows: Iterable[Mapping[str, str]], default_source: str) 
                 period=period,
                 employed=employed,
                 labour_force=labour_force,
+                formal_employed=formal_employed,
                 kind=WorkforceFigure.Kind.OFFICIAL,
                 source=row.get("source") or default_source,
             )
         )
     if errors:
         raise ImportRowError(errors)
+    _upsert_figures(figures)
+    return len(figures)
+
+
+def _sakernas_flags(row: Mapping[str, str], *, province_code: str, year: int) -> str:
+    flags = []
+    if row.get("status_sta1_sta3_swapped_in_source") == "1":
+        flags.append(WorkforceFlag.STATUS_SWAPPED)
+    if row.get("ak_file_row_misaligned") == "1":
+        flags.append(WorkforceFlag.ROW_MISALIGNED)
+    if row.get("working_age_population_suspect") == "1":
+        flags.append(WorkforceFlag.WORKING_AGE_SUSPECT)
+    if province_code in NEW_PAPUA_PROVINCES and year <= 2022:
+        flags.append(WorkforceFlag.BACKCAST)
+    return ",".join(flags)
+
+
+def _sakernas_figure(row: Mapping[str, str], *, level: str, code: str) -> WorkforceFigure:
+    period = parse_period(row["period"])
+    return WorkforceFigure(
+        level=level,
+        region_code=code,
+        period=period,
+        labour_force=int(row["labour_force"]),
+        employed=int(row["employed"]),
+        formal_employed=int(row["formal_employed"]),
+        kind=WorkforceFigure.Kind.OFFICIAL,
+        source=SAKERNAS_SOURCE.format(year=period.year),
+        flags=_sakernas_flags(row, province_code=code[:2], year=period.year),
+    )
+
+
+def _upsert_figures(figures: list[WorkforceFigure]) -> None:
     WorkforceFigure.objects.bulk_create(
         figures,
         update_conflicts=True,
         unique_fields=["level", "region_code", "period", "kind"],
-        update_fields=["employed", "labour_force", "source", "updated_at"],
+        update_fields=[
+            "employed",
+            "labour_force",
+            "formal_employed",
+            "source",
+            "flags",
+            "updated_at",
+        ],
+        batch_size=1000,
     )
-    return len(figures)
+
+
+@transaction.atomic
+def workforce_sakernas_load(*, data_dir: Path) -> dict[str, int]:
+    """Load official BPS Sakernas August figures for the nation, provinces and regencies.
+
+    Regency rows carry BPS codes, which differ from Kemendagri's (BPS 1101 Simeulue = 11.09):
+    they are matched through the crosswalk, and a row whose crosswalk code disagrees with the
+    file's own Kemendagri code, or names no known regency, rejects the whole load. Idempotent.
+    """
+    crosswalk = {
+        row["bps_code"]: row["kemendagri_code"]
+        for row in _read_csv(data_dir / REGENCY_CROSSWALK_FILE)
+    }
+    provinces = set(Province.objects.values_list("code", flat=True))
+    regencies = set(Regency.objects.values_list("code", flat=True))
+    figures: list[WorkforceFigure] = []
+    errors: list[tuple[int, str, str]] = []
+    for number, row in enumerate(_read_csv(data_dir / SAKERNAS_PROVINCE_FILE), start=1):
+        if row["level"] == "national":
+            figures.append(_sakernas_figure(row, level=RegionLevel.NATIONAL, code=NATIONAL_CODE))
+        elif row["kemendagri_code"] in provinces:
+            figures.append(
+                _sakernas_figure(row, level=RegionLevel.PROVINCE, code=row["kemendagri_code"])
+            )
+        else:
+            unknown = row["kemendagri_code"]
+            errors.append((number, "kemendagri_code", f"unknown province {unknown!r}"))
+    counts = {"national": 0, "province": 0, "regency": 0}
+    for number, row in enumerate(_read_csv(data_dir / SAKERNAS_REGENCY_FILE), start=1):
+        code = crosswalk.get(row["bps_code"])
+        if code is None or code not in regencies:
+            errors.append((number, "bps_code", f"no Kemendagri regency for {row['bps_code']!r}"))
+        elif row.get("kemendagri_code") and row["kemendagri_code"] != code:
+            errors.append((number, "kemendagri_code", f"crosswalk says {code!r}"))
+        else:
+            figures.append(_sakernas_figure(row, level=RegionLevel.REGENCY, code=code))
+    if errors:
+        raise ImportRowError(errors)
+    _upsert_figures(figures)
+    for figure in figures:
+        counts[figure.level] += 1
+    return counts
 
 
 @transaction.atomic
 def workforce_estimate(*, data_dir: Path) -> int:
-    """Record the national BPS figure and derive estimates for every province and regency.
+    """Population-share estimates, only for regions that have no official figure at all.
 
     Estimate = national employed x the region's share of national population (SOURCES.md allows
-    this until official regional Sakernas figures are imported; it is labelled "estimate").
+    this as a fallback; it is labelled "estimate" wherever shown). The national figure is the
+    latest official one loaded, else workforce_national.csv (recorded as official).
     """
-    national = _read_csv(data_dir / NATIONAL_WORKFORCE_FILE)[-1]
-    period = _parse_period(national["period"])
+    official = WorkforceFigure.objects.filter(kind=WorkforceFigure.Kind.OFFICIAL)
+    latest = official.filter(level=RegionLevel.NATIONAL).order_by("-period").first()
+    if latest is not None:
+        national = {
+            "period": f"{latest.period:%Y-%m}",
+            "employed": str(latest.employed),
+            "labour_force": str(latest.labour_force or 0),
+            "source": latest.source,
+        }
+    else:
+        national = _read_csv(data_dir / NATIONAL_WORKFORCE_FILE)[-1]
+    period = parse_period(national["period"])
     employed = int(national["employed"])
     labour_force = int(national["labour_force"])
+    covered = set(official.values_list("region_code", flat=True))
     provinces = list(Province.objects.values_list("code", "population"))
     regencies = list(Regency.objects.values_list("code", "population"))
     national_population = sum(population for _, population in provinces)
@@ -273,26 +387,30 @@ def workforce_estimate(*, data_dir: Path) -> int:
             source=source,
         )
 
-    figures = [
-        WorkforceFigure(
-            level=RegionLevel.NATIONAL,
-            region_code=NATIONAL_CODE,
-            period=period,
-            employed=employed,
-            labour_force=labour_force,
-            kind=WorkforceFigure.Kind.OFFICIAL,
-            source=national["source"],
+    figures = []
+    if latest is None:
+        figures.append(
+            WorkforceFigure(
+                level=RegionLevel.NATIONAL,
+                region_code=NATIONAL_CODE,
+                period=period,
+                employed=employed,
+                labour_force=labour_force,
+                kind=WorkforceFigure.Kind.OFFICIAL,
+                source=national["source"],
+            )
         )
+    figures += [
+        estimate(RegionLevel.PROVINCE, code, pop) for code, pop in provinces if code not in covered
     ]
-    figures += [estimate(RegionLevel.PROVINCE, code, pop) for code, pop in provinces]
-    figures += [estimate(RegionLevel.REGENCY, code, pop) for code, pop in regencies]
-    WorkforceFigure.objects.bulk_create(
-        figures,
-        update_conflicts=True,
-        unique_fields=["level", "region_code", "period", "kind"],
-        update_fields=["employed", "labour_force", "source", "updated_at"],
-        batch_size=1000,
-    )
+    figures += [
+        estimate(RegionLevel.REGENCY, code, pop) for code, pop in regencies if code not in covered
+    ]
+    # An estimate made before the official figures arrived is no longer a fallback: drop it.
+    WorkforceFigure.objects.filter(
+        kind=WorkforceFigure.Kind.ESTIMATE, region_code__in=covered
+    ).delete()
+    _upsert_figures(figures)
     return len(figures)
 
 

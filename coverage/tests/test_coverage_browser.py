@@ -1,6 +1,7 @@
 """The national dashboard in a real browser: the map draws all provinces, tables sort."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -83,3 +84,50 @@ def test_dashboard_content_fits_a_phone_screen(
     # Wide tables scroll inside their .table-responsive box; nothing else may stick out.
     assert page.evaluate("document.querySelector('main').scrollWidth") <= 360
     assert page.csp_violations == []
+
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+
+
+@pytest.fixture
+def real_picture(db):
+    """The shipped official figures (BPS Sakernas, published participant counts) and one month
+    of a small register."""
+    from django.core.management import call_command
+
+    from participants.tests.factories import ParticipantFactory
+
+    call_command("load_regions", verbosity=0)
+    call_command("load_reported_participants", verbosity=0)
+    from home.demo import _targets_create
+
+    _targets_create()
+    for _ in range(3):
+        ParticipantFactory(work_regency_id="36.73")
+    coverage_compute(period=AFTERWARDS.replace(day=1), as_of=AFTERWARDS)
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+def test_board_sees_national_coverage_in_tens_of_percent_on_a_coloured_map_since_2018(
+    browser_page, live_server, client, management_user, real_picture, width
+):
+    page = logged_in_page(browser_page, live_server, client, management_user, width)
+    page.goto(f"{live_server.url}/cakupan/")
+    page.wait_for_selector("#coverage-map path.leaflet-interactive")
+    headline = page.inner_text("[data-testid=official-pct]")
+    assert 25 < float(headline.rstrip("%").replace(",", ".")) < 40
+    card = page.locator("[data-testid=official-pct]").locator("..").inner_text()
+    assert "BPS Sakernas Agustus 2025" in card
+    assert "Sumber peserta" in card
+    fills = page.eval_on_selector_all(
+        "#coverage-map path.leaflet-interactive", "paths => paths.map(p => p.getAttribute('fill'))"
+    )
+    assert len(set(fills)) >= 4
+    years = page.eval_on_selector_all(
+        "svg.coverage-chart text.tick", "nodes => nodes.map(n => n.textContent.trim())"
+    )
+    assert "2018" in years
+    assert page.locator("svg.coverage-chart .pt-official").count() == 13
+    assert page.evaluate("document.querySelector('main').scrollWidth") <= width
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"coverage-national-{width}.png"), full_page=True)

@@ -6,8 +6,7 @@ from django.db import connection
 
 from bpjs_outreach.celery import app as celery_app
 from coverage.models import CoverageSnapshot
-from coverage.services import coverage_recompute_later
-from coverage.tasks import coverage_compute_task
+from coverage.tasks import coverage_compute_task, coverage_recompute_later
 
 NOVEMBER = dt.date(2026, 11, 1)
 

@@ -42,3 +42,32 @@ def test_seed_demo_fills_the_partner_panel_once_however_often_it_runs(client, se
     assert (row["already_covered"], row["lapsed"]) == (3, 1)
     assert (row["leads"], row["leads_enrolled"]) == (8, 2)
     assert EnrollmentLead.objects.filter(branch__code="kc-serang-raya").count() == 8
+
+
+def test_seed_demo_shows_the_board_the_real_national_picture(client):
+    call_command("seed_demo", verbosity=0)
+    client.force_login(User.objects.get(username="dewas"))
+    response = client.get("/cakupan/")
+    official = response.context["official"]
+    # Published December 2025 count over BPS Sakernas August 2025: about a third.
+    assert 25 < official.coverage_pct < 40
+    assert official.workforce_period.month == 8
+    assert response.context["chart"]["official_points"][0]["label"] == "12/2018"
+    assert response.context["target_path"][0].note.startswith("Target demo")
+    classes = {value["official_pct"] // 10 for value in response.context["map_values"].values()}
+    assert len(classes) >= 4  # the map shows real differences between provinces
+    assert response.context["map_values"]["31"]["over_100"] is True
+
+
+def test_seed_demo_register_reads_like_a_real_branch(client):
+    from participants.models import Participant
+
+    call_command("seed_demo", verbosity=0)
+    serang = CoverageSnapshot.objects.filter(level="branch", code="kc-serang-raya").order_by(
+        "period"
+    )
+    latest = serang.last()
+    assert 10 < latest.coverage_pct < 40
+    assert latest.active_total > 10_000
+    assert latest.active_total > serang.first().active_total  # months of growth
+    assert Participant.objects.filter(full_name__startswith="Peserta Sintetis").exists()

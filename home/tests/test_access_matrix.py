@@ -111,6 +111,9 @@ MATRIX: dict[str, Entry | None] = {
     "coverage:branch": page(STAFF, args=lambda s: [s.branch_code]),
     # Boundaries of provinces are public reference data.
     "coverage:province-geojson": page(LOGGED_IN),
+    "coverage:regency-geojson": page(
+        LOGGED_IN, args=lambda s: [s.province_code], everywhere=frozenset(LOGGED_IN)
+    ),
     # Partner lists and leads
     "worker-list-index": page(EVERYWHERE | {"agency"}, writers={"agency"}),
     # The blank template holds no one's data: the same file for every reader.

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -11,7 +13,13 @@ from regions.models import (
     RegionalOffice,
     WorkforceFigure,
 )
-from regions.services import ImportRowError, offices_import, workforce_import
+from regions.services import (
+    ImportRowError,
+    offices_import,
+    regions_load,
+    workforce_estimate,
+    workforce_import,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +42,8 @@ def test_loader_run_twice_keeps_the_same_rows(loaded_regions):
         514,
         7285,
     )
-    assert WorkforceFigure.objects.count() == 1 + 38 + 514
+    # Eight Sakernas Augusts (2018-2025) for the nation, 38 provinces and 514 regencies.
+    assert WorkforceFigure.objects.count() == 8 * (1 + 38 + 514)
 
 
 def test_loaded_codes_follow_kemendagri_format(loaded_regions):
@@ -44,7 +53,16 @@ def test_loaded_codes_follow_kemendagri_format(loaded_regions):
     assert District.objects.filter(regency=serang).exists()
 
 
-def test_regional_estimates_are_labelled_and_add_up_to_the_national_figure(loaded_regions):
+@pytest.fixture
+def regions_without_official_figures():
+    """Regions loaded but no Sakernas file: the population-share fallback covers everything."""
+    regions_load(data_dir=settings.REFERENCE_DATA_DIR)
+    workforce_estimate(data_dir=settings.REFERENCE_DATA_DIR)
+
+
+def test_regional_estimates_are_labelled_and_add_up_to_the_national_figure(
+    regions_without_official_figures,
+):
     national = WorkforceFigure.objects.get(level="national")
     assert national.kind == "official"
     assert national.employed == 144_640_000
@@ -87,7 +105,9 @@ def test_official_workforce_import_accepts_indonesian_thousand_separators(loaded
         default_source="BPS Sakernas Agustus 2025",
     )
     assert count == 1
-    figure = WorkforceFigure.objects.get(level="province", region_code="36", kind="official")
+    figure = WorkforceFigure.objects.get(
+        level="province", region_code="36", kind="official", period=dt.date(2025, 8, 1)
+    )
     assert figure.employed == 5_912_000
     assert figure.source == "BPS Sakernas Agustus 2025"
 

@@ -66,6 +66,8 @@ class Command(BaseCommand):
 
     def _prepare(self, count: int) -> None:
         call_command("load_regions", verbosity=0)
+        # The board's pages read the published counts beside the register: measure them with it.
+        call_command("load_reported_participants", verbosity=0)
         if not BranchOffice.objects.exists():
             call_command(
                 "import_offices", str(settings.REFERENCE_DATA_DIR / "demo_offices.csv"), verbosity=0

@@ -16,6 +16,7 @@ class Command(BaseCommand):
                 "seed_demo creates logins with a published password: it runs only with DEBUG on."
             )
         call_command("load_regions", stdout=self.stdout)
+        call_command("load_reported_participants", stdout=self.stdout)
         if not BranchOffice.objects.exists():
             call_command(
                 "import_offices",

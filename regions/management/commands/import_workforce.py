@@ -7,7 +7,7 @@ from regions.services import ImportRowError, workforce_import
 class Command(BaseCommand):
     help = (
         "Import official BPS workforce figures (CSV or XLSX) with columns region_code "
-        "(ID, 36 or 36.73), period (YYYY-MM), employed, labour_force, source. "
+        "(ID, 36 or 36.73), period (YYYY-MM), employed, labour_force, formal_employed, source. "
         "Rejects the whole file if a row is bad."
     )
 
