@@ -62,8 +62,14 @@ class EmployerFilter(django_filters.FilterSet):
         model = Employer
         fields = ["q", "compliance_status", "regency", "district", "sector", "size_class"]
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        if data is not None and hasattr(data, "getlist"):
+            # "Semua" is an empty option of the status select: an empty value means "any status",
+            # not an invalid choice.
+            data = data.copy()
+            statuses = [value for value in data.getlist("compliance_status") if value]
+            data.setlist("compliance_status", statuses)
+        super().__init__(data, *args, **kwargs)
         codes = permissions.regency_codes_in_scope(user)
         regencies = Regency.objects.all()
         if codes is not None:

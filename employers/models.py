@@ -108,6 +108,13 @@ class Employer(models.Model):
                 condition=Q(npp__isnull=False),
                 name="employer_npp_unique",
             ),
+            # One employer per identifier where it is known (empty means not known yet).
+            models.UniqueConstraint(
+                fields=["nib"], condition=~Q(nib=""), name="employer_nib_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["npwp"], condition=~Q(npwp=""), name="employer_npwp_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(nib="") | Q(nib__regex=r"^\d{13}$"),
                 name="employer_nib_13_digits",

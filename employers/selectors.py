@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from typing import Any
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
@@ -90,3 +92,38 @@ def employer_search(*, user, text: str, limit: int = 10) -> QuerySet[Employer]:
         .select_related("regency")
         .order_by("name", "id")[:limit]
     )
+
+
+# Legal forms and filler words that make two spellings of one business look different.
+_NAME_NOISE = {"pt", "cv", "ud", "tbk", "persero", "pd", "fa", "koperasi", "perum", "the"}
+NEAR_DUPLICATE_RATIO = 0.88
+
+
+def employer_name_key(name: str) -> str:
+    """A name reduced to what identifies the business: lower case, no punctuation, no legal form."""
+    words = re.sub(r"[^0-9a-z]+", " ", name.lower()).split()
+    return " ".join(word for word in words if word not in _NAME_NOISE)
+
+
+def employer_near_duplicates(
+    *, name: str, regency, exclude_pk: int | None = None
+) -> list[Employer]:
+    """Employers of the same regency whose name is (nearly) the same, e.g. "PT Maju Jaya" and
+    "Maju Jaya, PT". Candidates share the name's longest word, so the check reads a handful of
+    rows, not the regency."""
+    key = employer_name_key(name)
+    if not key:
+        return []
+    longest = max(key.split(), key=len)
+    candidates = (
+        Employer.objects.filter(regency=regency, name__icontains=longest)
+        .exclude(pk=exclude_pk)
+        .select_related("branch")
+        .order_by("name")[:50]
+    )
+    return [
+        employer
+        for employer in candidates
+        if difflib.SequenceMatcher(None, key, employer_name_key(employer.name)).ratio()
+        >= NEAR_DUPLICATE_RATIO
+    ]

@@ -71,6 +71,7 @@ def employer_create(request: HttpRequest) -> HttpResponse:
     form = EmployerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
+        fields.pop("confirm_duplicate", None)
         status = fields.pop("compliance_status")
         if "branch" not in form.fields:
             fields["branch"] = request.user.branch
@@ -94,7 +95,8 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EmployerForm(request.POST or None, instance=employer, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.employer_update(employer=employer, user=request.user, data=form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_duplicate"}
+            services.employer_update(employer=employer, user=request.user, data=data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
