@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -111,17 +112,37 @@ class CaseOpenForm(BootstrapFormMixin, forms.Form):
     summary = forms.CharField(
         label=_("Ringkasan pelanggaran"), widget=forms.Textarea(attrs={"rows": 3})
     )
+    arrears_amount = forms.DecimalField(
+        label=_("Tunggakan iuran (Rp)"),
+        required=False,
+        min_value=0,
+        max_digits=15,
+        decimal_places=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Untuk SKK: iuran terutang yang ditagihkan."),
+    )
     send = forms.BooleanField(label=_("Kirim sekarang"), required=False)
     letter_number = forms.CharField(label=_("Nomor surat"), required=False, max_length=120)
     note = forms.CharField(
         label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, employer: Employer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = PartnerAgency.objects.filter(
-            is_active=True, kind__in=list(AGENCY_KIND_FOR_CASE.values())
-        ).order_by("kind", "name")
+        regency = employer.regency
+        # Only agencies whose jurisdiction covers the employer: national ones, the province's,
+        # the regency's.
+        self.fields["agency"].queryset = (
+            PartnerAgency.objects.filter(
+                is_active=True, kind__in=list(AGENCY_KIND_FOR_CASE.values())
+            )
+            .filter(
+                Q(jurisdiction_province__isnull=True)
+                | Q(jurisdiction_province_id=regency.province_id, jurisdiction_regency__isnull=True)
+                | Q(jurisdiction_regency_id=regency.pk)
+            )
+            .order_by("kind", "name")
+        )
 
 
 class CaseTransitionForm(BootstrapFormMixin, forms.Form):
@@ -131,9 +152,22 @@ class CaseTransitionForm(BootstrapFormMixin, forms.Form):
         label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    proposed_status = forms.ChoiceField(
+        label=_("Usulan status kepatuhan pemberi kerja"),
+        required=False,
+        choices=ComplianceStatus.choices,
+        initial=ComplianceStatus.REGISTERED,
+        help_text=_("Bila kasus selesai: diusulkan ke kantor cabang, yang memutuskan."),
+    )
+
     def __init__(self, *args, allowed: tuple[str, ...], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_state"].choices = [(state, CaseState(state).label) for state in allowed]
+        # No move is preselected: one careless tap must not close a case.
+        self.fields["to_state"].choices = [("", _("Pilih status…"))] + [
+            (state, CaseState(state).label) for state in allowed
+        ]
+        if CaseState.RESOLVED not in allowed:
+            del self.fields["proposed_status"]
 
 
 class CampaignForm(BootstrapFormMixin, forms.ModelForm):

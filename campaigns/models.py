@@ -117,6 +117,10 @@ class EscalationCase(models.Model):
         _("status"), max_length=12, choices=CaseState.choices, default=CaseState.DRAFT
     )
     summary = models.TextField(_("ringkasan pelanggaran"))
+    # What an SKK is about: the contributions the employer owes (Rp), as the branch computed it.
+    arrears_amount = models.DecimalField(
+        _("tunggakan iuran (Rp)"), max_digits=15, decimal_places=0, null=True, blank=True
+    )
     state_changed_at = models.DateTimeField(_("status berubah"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

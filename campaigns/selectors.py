@@ -42,7 +42,7 @@ def visit_list(*, user) -> QuerySet[Visit]:
 def case_list(*, user, state: str = "", kind: str = "") -> QuerySet[EscalationCase]:
     """Cases the user may see, optionally of one state and kind (unknown values are ignored)."""
     cases = permissions.cases_visible_to(EscalationCase.objects.all(), user).select_related(
-        "employer", "agency", "branch"
+        "employer__regency", "employer__district", "agency", "branch"
     )
     if state in CaseState.values:
         cases = cases.filter(state=state)

@@ -14,8 +14,12 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.permissions import Ability
 from agencies.models import AgencyKind, PartnerAgency
-from employers.models import Employer
-from employers.services import employer_status_change
+from employers.models import ComplianceStatus, Employer
+from employers.services import (
+    employer_status_change,
+    employer_workers_enrolled,
+    status_proposal_create,
+)
 from regions.models import BranchOffice
 
 from .models import (
@@ -27,6 +31,7 @@ from .models import (
     Visit,
     VisitOutcome,
 )
+from .signals import case_sent
 
 OPEN_STATES = (CaseState.DRAFT, CaseState.SENT, CaseState.IN_PROGRESS)
 FINAL_STATES = (CaseState.RESOLVED, CaseState.CLOSED)
@@ -49,6 +54,16 @@ AGENCY_KIND_FOR_CASE = {
 
 def _actor(user):
     return user if getattr(user, "pk", None) else None
+
+
+def agency_covers_regency(agency: PartnerAgency, regency) -> bool:
+    """A national agency covers every regency; a provincial one its province's; a regency one
+    its own (Disnaker Jawa Barat is no one to send a Serang employer to)."""
+    if agency.jurisdiction_regency_id:
+        return agency.jurisdiction_regency_id == regency.pk
+    if agency.jurisdiction_province_id:
+        return agency.jurisdiction_province_id == regency.province_id
+    return True
 
 
 @transaction.atomic
@@ -104,6 +119,15 @@ def visit_log(
     )
     visit.full_clean()
     visit.save()
+    # Visiting the employer again is the follow-up the earlier visits asked for.
+    Visit.objects.filter(
+        employer=employer,
+        follow_up_done=False,
+        follow_up_on__isnull=False,
+        visited_on__lte=visited_on,
+    ).exclude(pk=visit.pk).update(follow_up_done=True)
+    if visit.workers_enrolled:
+        employer_workers_enrolled(employer=employer, count=visit.workers_enrolled, user=officer)
     if new_status and new_status != employer.compliance_status:
         employer_status_change(
             employer=employer, to_status=new_status, reason=status_reason, user=officer, visit=visit
@@ -131,6 +155,7 @@ def case_open(
     send: bool = False,
     letter_number: str = "",
     note: str = "",
+    arrears_amount: Decimal | None = None,
 ) -> EscalationCase:
     """Open a case as a draft (and send it at once when `send`)."""
     if not permissions.can_for_branch(user, Ability.ESCALATE_CASES, employer):
@@ -149,6 +174,12 @@ def case_open(
         )
     if not agency.is_active:
         raise ValidationError({"agency": _("Instansi tidak aktif.")})
+    if not agency_covers_regency(agency, employer.regency):
+        raise ValidationError(
+            {"agency": _("Wilayah instansi ini tidak mencakup lokasi pemberi kerja.")}
+        )
+    if arrears_amount is not None and arrears_amount < 0:
+        raise ValidationError({"arrears_amount": _("Tunggakan tidak boleh negatif.")})
     if not summary.strip():
         raise ValidationError({"summary": _("Ringkasan pelanggaran wajib diisi.")})
     if employer.branch_id is None:
@@ -161,6 +192,7 @@ def case_open(
         kind=kind,
         state=CaseState.DRAFT,
         summary=summary.strip(),
+        arrears_amount=arrears_amount,
         state_changed_at=now,
         created_by=user,
     )
@@ -210,8 +242,15 @@ def case_transition(
     letter_number: str = "",
     note: str = "",
     api_key=None,
+    proposed_status: str = ComplianceStatus.REGISTERED,
 ) -> CaseTransition:
-    locked = EscalationCase.objects.select_for_update().get(pk=case.pk)
+    """Move a case on. Resolving it needs the letter and a note, and proposes the employer's new
+    compliance status to the branch (the agency does not set it itself)."""
+    locked = (
+        EscalationCase.objects.select_for_update(of=("self",))
+        .select_related("employer", "agency")
+        .get(pk=case.pk)
+    )
     if to_state not in CaseState.values:
         raise ValidationError({"state": _("Status kasus tidak dikenal.")})
     if to_state not in ALLOWED_TRANSITIONS[locked.state]:
@@ -223,6 +262,14 @@ def case_transition(
         )
     if to_state not in case_allowed_transitions(case=locked, user=user):
         raise PermissionDenied(_("Anda tidak berwenang mengubah status kasus ini."))
+    if to_state == CaseState.RESOLVED:
+        errors = {}
+        if not letter_number.strip():
+            errors["letter_number"] = _("Nomor surat wajib diisi untuk kasus yang selesai.")
+        if not note.strip():
+            errors["note"] = _("Catatan wajib diisi: apa yang membuat pemberi kerja patuh.")
+        if errors:
+            raise ValidationError(errors)
     now = timezone.now()
     transition = CaseTransition.objects.create(
         case=locked,
@@ -240,6 +287,17 @@ def case_transition(
     locked._history_user = _actor(user)
     locked.save(update_fields=["state", "state_changed_at"])
     case.state, case.state_changed_at = to_state, now
+    if to_state == CaseState.RESOLVED and proposed_status:
+        status_proposal_create(
+            employer=locked.employer,
+            to_status=proposed_status,
+            reason=note,
+            user=user,
+            agency=locked.agency if permissions.can(user, Ability.TAKE_UP_CASES) else None,
+            case=locked,
+        )
+    if to_state == CaseState.SENT:
+        case_sent.send(sender=EscalationCase, case=locked)
     return transition
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import permissions
 from accounts.permissions import Ability, ability_required_page
 from core.forms import add_service_errors
+from employers.models import ComplianceStatus
 from employers.selectors import employer_get, employer_search
 
 from . import selectors, services
@@ -154,6 +155,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     user=request.user,
                     letter_number=form.cleaned_data["letter_number"],
                     note=form.cleaned_data["note"],
+                    proposed_status=form.cleaned_data.get("proposed_status")
+                    or ComplianceStatus.REGISTERED,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -181,7 +184,7 @@ def case_open(request: HttpRequest, employer_pk: int) -> HttpResponse:
     employer = employer_get(user=request.user, pk=employer_pk)
     if not permissions.can_edit_employer(request.user, employer):
         raise PermissionDenied
-    form = CaseOpenForm(request.POST or None)
+    form = CaseOpenForm(request.POST or None, employer=employer)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_open(employer=employer, user=request.user, **form.cleaned_data)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from accounts import permissions
 from participants.models import Participant, ParticipantStatus
 
-from .models import Employer
+from .models import Employer, StatusProposal
 
 
 def employer_list(*, user) -> QuerySet[Employer]:
@@ -78,7 +78,32 @@ def employer_detail(*, user, employer: Employer) -> dict[str, Any]:
         "participant_count": participants.count(),
         "active_participant_count": participants.filter(status=ParticipantStatus.ACTIVE).count(),
         "last_visited_on": employer.visits.aggregate(last=Max("visited_on"))["last"],
+        "pending_proposals": employer.proposals.filter(accepted__isnull=True).select_related(
+            "proposed_by", "proposed_by_agency"
+        ),
+        "visit_points": [
+            {
+                "lat": float(visit.latitude),
+                "lng": float(visit.longitude),
+                "on": visit.visited_on.isoformat(),
+            }
+            for visit in permissions.visits_visible_to(employer.visits.all(), user)
+            .filter(latitude__isnull=False, longitude__isnull=False)
+            .order_by("-visited_on", "-id")[:20]
+        ],
     }
+
+
+def status_proposal_get(*, employer: Employer, pk: int) -> StatusProposal:
+    return get_object_or_404(StatusProposal.objects.filter(employer=employer), pk=pk)
+
+
+def status_proposals_pending(*, user) -> QuerySet[StatusProposal]:
+    """Proposals waiting for the branch's decision, on employers the user may see."""
+    return StatusProposal.objects.filter(
+        accepted__isnull=True,
+        employer__in=permissions.employers_visible_to(Employer.objects.all(), user),
+    ).select_related("employer", "proposed_by_agency")
 
 
 def employer_search(*, user, text: str, limit: int = 10) -> QuerySet[Employer]:

@@ -132,3 +132,23 @@ def employer_status_change(request: HttpRequest, pk: int) -> HttpResponse:
         **selectors.employer_detail(user=request.user, employer=employer),
     }
     return render(request, "employers/employer_detail.html", context, status=400)
+
+
+@ability_required_page(Ability.EDIT_EMPLOYERS)
+@require_POST
+def employer_proposal_decide(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    """The branch accepts or rejects a compliance status proposed by an agency."""
+    employer = _employer_or_404(request, pk)
+    proposal = selectors.status_proposal_get(employer=employer, pk=proposal_pk)
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "reject"):
+        return HttpResponse(_("Keputusan tidak dikenal."), status=400)
+    try:
+        services.status_proposal_decide(
+            proposal=proposal, accept=decision == "accept", user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Usulan status diputuskan."))
+    return redirect("employers:detail", pk=employer.pk)
