@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Ability, ability_required_page, can, can_update_lead
 
 from . import selectors, services
-from .forms import LeadFilterForm, RowFilterForm, WorkerListUploadForm
+from .forms import LeadFilterForm, LeadSearchForm, RowFilterForm, WorkerListUploadForm
 from .models import LeadStatus
 from .services import LEAD_WORK_OUTCOMES, lead_status_set
 
@@ -81,9 +84,37 @@ def worker_list_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+LEAD_SEARCH_SESSION_KEY = "lead_search"
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _leads_csv(rows) -> StreamingHttpResponse:
+    """The lead export as CSV (a small local writer until the project's export helper lands)."""
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="prospek.csv"'
+    return response
+
+
 @ability_required_page(Ability.VIEW_LEADS)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def lead_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        # The search (a name or a NIK) lives in the session, never in the URL.
+        search_form = LeadSearchForm(request.POST)
+        search = search_form.cleaned_data["q"].strip() if search_form.is_valid() else ""
+        request.session[LEAD_SEARCH_SESSION_KEY] = search
+        query = request.GET.copy()
+        query.pop("page", None)
+        url = reverse("lead-list")
+        return redirect(f"{url}?{query.urlencode()}" if query else url)
+    search = request.session.get(LEAD_SEARCH_SESSION_KEY, "")
     filters = LeadFilterForm(request.GET, **selectors.lead_filter_choices(user=request.user))
     values = filters.cleaned_data if filters.is_valid() else {}
     leads = selectors.lead_list(
@@ -91,17 +122,27 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         agency_id=values["agency"].pk if values.get("agency") else None,
         regency_code=values["regency"].pk if values.get("regency") else None,
         status=values.get("status") or None,
+        search=search,
     )
+    if request.GET.get("export") == "csv":
+        return _leads_csv(
+            selectors.lead_export_rows(
+                leads=leads, full_nik=can(request.user, Ability.SEE_FULL_NIK)
+            )
+        )
     page = Paginator(leads, 50).get_page(request.GET.get("page"))
     for lead in page.object_list:
         lead.editable = can_update_lead(request.user, lead)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("export", None)
     return render(
         request,
         "worker_lists/leads.html",
         {
             "filters": filters,
+            "search_form": LeadSearchForm(initial={"q": search}),
+            "search": search,
             "leads": page,
             "work_outcomes": [(s, LeadStatus(s).label) for s in LEAD_WORK_OUTCOMES],
             "status_counts": selectors.lead_status_counts(user=request.user),
