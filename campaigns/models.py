@@ -207,3 +207,33 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CampaignBranchTarget(models.Model):
+    """One branch's share of a campaign's targets. Branches without one get an even split of
+    the campaign's targets (shown as such)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="branch_targets")
+    branch = models.ForeignKey(
+        "regions.BranchOffice",
+        on_delete=models.CASCADE,
+        related_name="campaign_targets",
+        verbose_name=_("cabang"),
+    )
+    target_new_participants = models.PositiveIntegerField(_("target peserta baru"), default=0)
+    target_employers_compliant = models.PositiveIntegerField(
+        _("target pemberi kerja patuh"), default=0
+    )
+    target_non_asn_enrolled = models.PositiveIntegerField(_("target non-ASN terdaftar"), default=0)
+
+    class Meta:
+        verbose_name = _("target cabang")
+        verbose_name_plural = _("target cabang")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "branch"], name="campaign_branch_target_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.branch_id}"

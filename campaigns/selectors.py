@@ -12,12 +12,20 @@ from django.utils import timezone
 
 from accounts import permissions
 from agencies.models import AgencyKind
-from employers.models import ComplianceStatus, ComplianceStatusChange
+from employers.models import ComplianceStatus, ComplianceStatusChange, Employer
 from participants.models import Participant
 from regions.models import BranchOffice, BranchRegency, Regency
 from worker_lists.models import EnrollmentLead, LeadStatus
 
-from .models import Campaign, CaseKind, CaseState, CaseTransition, EscalationCase, Visit
+from .models import (
+    Campaign,
+    CampaignBranchTarget,
+    CaseKind,
+    CaseState,
+    CaseTransition,
+    EscalationCase,
+    Visit,
+)
 
 OPEN_CASE_STATES = (CaseState.DRAFT, CaseState.SENT, CaseState.IN_PROGRESS)
 
@@ -148,8 +156,29 @@ def campaign_regency_codes(*, campaign: Campaign) -> list[str]:
     return list(codes)
 
 
-def campaign_progress(*, campaign: Campaign) -> dict[str, Any]:
-    """Progress against each target, computed from the data in the campaign's period and area."""
+_TARGET_FIELDS = {
+    "participants": "target_new_participants",
+    "compliant": "target_employers_compliant",
+    "non_asn": "target_non_asn_enrolled",
+}
+
+
+def _even_share(total: int, parts: int, index: int) -> int:
+    """Branch `index`'s share of `total` split over `parts` branches (the remainder goes to the
+    first ones, so the shares add up to the total)."""
+    if parts <= 0:
+        return 0
+    return total // parts + (1 if index < total % parts else 0)
+
+
+def campaign_progress(*, campaign: Campaign, user) -> dict[str, Any]:
+    """Progress against each target, computed from the data in the campaign's period and area.
+
+    Totals of participants, compliant employers and leads are aggregates of the whole campaign;
+    visits (who went where) and the per-branch cards are limited to what the user may see.
+    Each branch is measured against its own target (CampaignBranchTarget), or an even share of
+    the campaign's when none was set.
+    """
     regencies = campaign_regency_codes(campaign=campaign)
     start, end = campaign.starts_on, campaign.ends_on
 
@@ -188,22 +217,15 @@ def campaign_progress(*, campaign: Campaign) -> dict[str, Any]:
         .order_by()
     )
     visits = (
-        Visit.objects.filter(visited_on__range=(start, end), employer__regency__in=regencies)
+        permissions.visits_visible_to(Visit.objects.all(), user)
+        .filter(visited_on__range=(start, end), employer__regency__in=regencies)
         .values("branch")
         .annotate(n=Count("id"), enrolled=Sum("workers_enrolled"))
         .order_by()
     )
 
-    per_branch: dict[int | None, dict[str, int]] = defaultdict(
-        lambda: {
-            "participants": 0,
-            "compliant": 0,
-            "non_asn": 0,
-            "leads": 0,
-            "visits": 0,
-            "enrolled": 0,
-        }
-    )
+    keys = ("participants", "compliant", "non_asn", "leads", "visits", "enrolled")
+    per_branch: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(keys, 0))
     for regency, n in participants_by_regency.items():
         per_branch[primary_branch.get(regency)]["participants"] += n
     for row in compliant:
@@ -216,46 +238,55 @@ def campaign_progress(*, campaign: Campaign) -> dict[str, Any]:
         per_branch[row["branch"]]["visits"] += row["n"]
         per_branch[row["branch"]]["enrolled"] += row["enrolled"] or 0
 
+    totals = {key: sum(values[key] for values in per_branch.values()) for key in keys}
+    targets = [
+        _target(
+            key,
+            Campaign._meta.get_field(field).verbose_name,
+            getattr(campaign, field),
+            totals[key],
+        )
+        for key, field in _TARGET_FIELDS.items()
+    ]
+    # Officers report workers enrolled during visits; they count as new participants once the
+    # participant register has them. Both figures sit side by side so they read together.
+    targets[0]["reported_in_visits"] = totals["enrolled"]
+
     branch_ids = set(campaign.branches.values_list("pk", flat=True)) | {
         pk for pk in per_branch if pk is not None
     }
-    branch_names = dict(BranchOffice.objects.filter(pk__in=branch_ids).values_list("pk", "name"))
-    totals = {
-        key: sum(values[key] for values in per_branch.values())
-        for key in ("participants", "compliant", "non_asn", "leads", "visits", "enrolled")
+    # Every branch of the campaign shares its targets; only those the user may see get a card.
+    all_branch_ids = sorted(branch_ids)
+    visible = permissions.branches_visible_to(
+        BranchOffice.objects.filter(pk__in=all_branch_ids), user
+    )
+    branch_names = dict(visible.values_list("pk", "name"))
+    own_targets = {
+        row.branch_id: row for row in CampaignBranchTarget.objects.filter(campaign=campaign)
     }
-    targets = [
-        _target(
-            "participants",
-            Campaign._meta.get_field("target_new_participants").verbose_name,
-            campaign.target_new_participants,
-            totals["participants"],
-        ),
-        _target(
-            "compliant",
-            Campaign._meta.get_field("target_employers_compliant").verbose_name,
-            campaign.target_employers_compliant,
-            totals["compliant"],
-        ),
-        _target(
-            "non_asn",
-            Campaign._meta.get_field("target_non_asn_enrolled").verbose_name,
-            campaign.target_non_asn_enrolled,
-            totals["non_asn"],
-        ),
-    ]
     branches = []
     for pk, name in sorted(branch_names.items(), key=lambda item: item[1]):
-        values = per_branch.get(pk, {"participants": 0, "compliant": 0, "non_asn": 0})
+        values = per_branch.get(pk, dict.fromkeys(keys, 0))
+        own = own_targets.get(pk)
+        branch_targets = []
+        for key, field in _TARGET_FIELDS.items():
+            if own is not None:
+                target = getattr(own, field)
+            else:
+                target = _even_share(
+                    getattr(campaign, field), len(all_branch_ids), all_branch_ids.index(pk)
+                )
+            label = Campaign._meta.get_field(field).verbose_name
+            branch_targets.append(_target(key, label, target, values[key]))
+        branch_targets[0]["reported_in_visits"] = values["enrolled"]
         branches.append(
             {
                 "name": name,
-                "visits": values.get("visits", 0),
-                "enrolled": values.get("enrolled", 0),
-                "targets": [
-                    _target(target["key"], target["label"], target["target"], values[target["key"]])
-                    for target in targets
-                ],
+                "visits": values["visits"],
+                "enrolled": values["enrolled"],
+                "targets": branch_targets,
+                "target_is_share": own is None,
+                "branch_count": len(all_branch_ids),
             }
         )
     return {"targets": targets, "branches": branches, "totals": totals}
@@ -266,18 +297,22 @@ def _target(key: str, label, target: int, achieved: int) -> dict[str, Any]:
     return {"key": key, "label": label, "target": target, "achieved": achieved, "percent": percent}
 
 
-def campaign_activities(*, campaign: Campaign, limit: int = 30) -> list[dict[str, Any]]:
-    """The latest visits and compliance changes in the campaign's period and area."""
+def campaign_activities(*, campaign: Campaign, user, limit: int = 30) -> list[dict[str, Any]]:
+    """The latest visits (those the user may see) and compliance changes of employers the user
+    may see, in the campaign's period and area."""
     regencies = campaign_regency_codes(campaign=campaign)
     start, end = campaign.starts_on, campaign.ends_on
     visits = (
-        Visit.objects.filter(visited_on__range=(start, end), employer__regency__in=regencies)
+        permissions.visits_visible_to(Visit.objects.all(), user)
+        .filter(visited_on__range=(start, end), employer__regency__in=regencies)
         .select_related("employer", "branch")
         .order_by("-visited_on", "-id")[:limit]
     )
     changes = (
         ComplianceStatusChange.objects.filter(
-            changed_at__date__range=(start, end), employer__regency__in=regencies
+            changed_at__date__range=(start, end),
+            employer__regency__in=regencies,
+            employer__in=permissions.employers_visible_to(Employer.objects.all(), user),
         )
         .exclude(from_status="")
         .select_related("employer")

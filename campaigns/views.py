@@ -224,8 +224,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "campaigns/campaign_detail.html",
         {
             "campaign": campaign,
-            "progress": selectors.campaign_progress(campaign=campaign),
-            "activities": selectors.campaign_activities(campaign=campaign),
+            "progress": selectors.campaign_progress(campaign=campaign, user=request.user),
+            "activities": selectors.campaign_activities(campaign=campaign, user=request.user),
             "branches": list(campaign.branches.all()),
             "agencies": list(campaign.agencies.all()),
         },

@@ -57,7 +57,7 @@ def branch_day(*, user) -> dict[str, Any]:
         "new_lead_count": leads.count(),
         "status_proposals": list(status_proposals_pending(user=user)[:10]),
         "campaigns": [
-            {"campaign": campaign, "progress": campaign_progress(campaign=campaign)}
+            {"campaign": campaign, "progress": campaign_progress(campaign=campaign, user=user)}
             for campaign in campaigns
         ],
     }
