@@ -287,6 +287,13 @@ def visits_visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset.none() if owned is None else owned
 
 
+def sanction_steps_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Steps of the sanction ladder are BPJS's own acts: the owning branch, its Kanwil, head
+    office and the board see them; partner agencies see the cases sent to them instead."""
+    owned = _branch_owned(queryset, user)
+    return queryset.none() if owned is None else owned
+
+
 def agencies_visible_to(queryset: QuerySet, user) -> QuerySet:
     role = role_of(user)
     if role == Role.AGENCY:

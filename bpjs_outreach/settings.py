@@ -162,6 +162,14 @@ CELERY_BEAT_SCHEDULE["coverage-compute-daily"] = {
     "schedule": crontab(hour=2, minute=15),
 }
 
+# Warnings past their deadline lapse (and their branch is told) early each morning.
+CELERY_BEAT_SCHEDULE["sanction-lapse-daily"] = {
+    "task": "campaigns.sanction_lapse_overdue",
+    "schedule": crontab(hour=0, minute=30),
+}
+# Collective leave days not yet in the `holidays` library (ISO dates), see core/workdays.py.
+EXTRA_NON_WORKING_DAYS = env.list("EXTRA_NON_WORKING_DAYS", default=[])
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "agencies.authentication.AgencyApiKeyAuthentication",

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts import permissions
@@ -24,6 +24,9 @@ from .models import (
     CaseState,
     CaseTransition,
     EscalationCase,
+    SanctionKind,
+    SanctionOutcome,
+    SanctionStep,
     Visit,
 )
 
@@ -337,3 +340,123 @@ def campaign_activities(*, campaign: Campaign, user, limit: int = 30) -> list[di
 def campaigns_active_for(*, user, today: dt.date | None = None) -> QuerySet[Campaign]:
     today = today or timezone.localdate()
     return campaign_list(user=user).filter(starts_on__lte=today, ends_on__gte=today)
+
+
+# --- The sanction ladder ---------------------------------------------------------------------
+
+# The fine is imposed within 30 days after the second warning lapses (PP 86/2013 art. 8).
+FINE_DAYS_AFTER_WARNING_2 = 30
+NEXT_KIND = {
+    SanctionKind.WARNING_1: SanctionKind.WARNING_2,
+    SanctionKind.WARNING_2: SanctionKind.FINE,
+    SanctionKind.FINE: SanctionKind.TMP2T,
+}
+
+
+@dataclass(frozen=True)
+class SanctionDue:
+    """Something on the ladder to act on: a pending step's deadline, or the next rung."""
+
+    employer_id: int
+    employer_name: str
+    kind: str  # the step waiting (pending) or the step to issue next
+    label: str
+    due_on: dt.date
+    pending: bool  # True: check compliance by the deadline; False: issue the next rung
+    overdue: bool
+    step_id: int
+
+
+def sanction_steps_visible(*, user) -> QuerySet[SanctionStep]:
+    """Sanction steps follow their employer's branch, like visits and cases."""
+    return permissions.sanction_steps_visible_to(SanctionStep.objects.all(), user)
+
+
+def sanction_ladder(*, employer, user) -> list[SanctionStep]:
+    return list(
+        sanction_steps_visible(user=user)
+        .filter(employer=employer)
+        .select_related("issued_by", "agency")
+        .order_by("issued_on", "id")
+    )
+
+
+def sanction_due(
+    *, user, today: dt.date | None = None, until: dt.date | None = None
+) -> list[SanctionDue]:
+    """What the ladder asks of the user's branch up to `until` (default: the end of this week),
+    overdue items included: pending deadlines, and the next rung after a lapsed one (a second
+    warning at once, the fine within 30 days of the second warning's lapse, then TMP2T)."""
+    today = today or timezone.localdate()
+    until = until or today + dt.timedelta(days=6 - today.weekday())
+    steps = sanction_steps_visible(user=user).select_related("employer")
+    pending = steps.filter(outcome=SanctionOutcome.PENDING, deadline__lte=until)
+    later = SanctionStep.objects.filter(employer=OuterRef("employer"), pk__gt=OuterRef("pk"))
+    lapsed = steps.filter(outcome=SanctionOutcome.LAPSED, kind__in=list(NEXT_KIND)).filter(
+        ~Exists(later)
+    )
+    items = [
+        SanctionDue(
+            employer_id=step.employer_id,
+            employer_name=step.employer.name,
+            kind=step.kind,
+            label=SanctionKind(step.kind).label,
+            due_on=step.deadline,
+            pending=True,
+            overdue=step.deadline < today,
+            step_id=step.pk,
+        )
+        for step in pending
+    ]
+    for step in lapsed:
+        lapsed_on = step.outcome_on or today
+        due_on = (
+            lapsed_on + dt.timedelta(days=FINE_DAYS_AFTER_WARNING_2)
+            if step.kind == SanctionKind.WARNING_2
+            else lapsed_on
+        )
+        if due_on > until:
+            continue
+        next_kind = NEXT_KIND[step.kind]
+        items.append(
+            SanctionDue(
+                employer_id=step.employer_id,
+                employer_name=step.employer.name,
+                kind=next_kind,
+                label=SanctionKind(next_kind).label,
+                due_on=due_on,
+                pending=False,
+                overdue=due_on < today,
+                step_id=step.pk,
+            )
+        )
+    items.sort(key=lambda item: (item.due_on, item.employer_name))
+    return items
+
+
+def sanction_totals_by_kanwil() -> list[dict[str, Any]]:
+    """Arrears escalated and recovered per Kanwil, in one GROUP BY.
+
+    Escalated: the arrears stated in first warnings (each round of the ladder starts with one,
+    so an employer's arrears count once per round); recovered: all amounts recorded on steps.
+    """
+    rows = (
+        SanctionStep.objects.values("branch__regional_office", "branch__regional_office__name")
+        .annotate(
+            escalated=Sum("arrears_amount", filter=Q(kind=SanctionKind.WARNING_1)),
+            recovered=Sum("recovered_amount"),
+            employers=Count("employer", distinct=True),
+            open_steps=Count("id", filter=Q(outcome=SanctionOutcome.PENDING)),
+        )
+        .order_by("branch__regional_office__name")
+    )
+    return [
+        {
+            "kanwil": row["branch__regional_office__name"],
+            "escalated": row["escalated"] or 0,
+            "recovered": row["recovered"] or 0,
+            "employers": row["employers"],
+            "open_steps": row["open_steps"],
+        }
+        for row in rows
+    ]

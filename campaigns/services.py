@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.permissions import Ability
 from agencies.models import AgencyKind, PartnerAgency
+from core.workdays import add_working_days
 from employers.models import ComplianceStatus, Employer
 from employers.services import (
     employer_status_change,
@@ -28,10 +29,14 @@ from .models import (
     CaseState,
     CaseTransition,
     EscalationCase,
+    PublicService,
+    SanctionKind,
+    SanctionOutcome,
+    SanctionStep,
     Visit,
     VisitOutcome,
 )
-from .signals import case_sent
+from .signals import case_sent, sanction_deadline_lapsed
 
 OPEN_STATES = (CaseState.DRAFT, CaseState.SENT, CaseState.IN_PROGRESS)
 FINAL_STATES = (CaseState.RESOLVED, CaseState.CLOSED)
@@ -185,6 +190,7 @@ def case_open(
     if employer.branch_id is None:
         raise ValidationError({"employer": _("Pemberi kerja belum memiliki kantor cabang.")})
     now = timezone.now()
+    latest_step = employer.sanction_steps.order_by("-issued_on", "-id").first()
     case = EscalationCase.objects.create(
         employer=employer,
         branch_id=employer.branch_id,
@@ -193,6 +199,7 @@ def case_open(
         state=CaseState.DRAFT,
         summary=summary.strip(),
         arrears_amount=arrears_amount,
+        sanction_step=latest_step,
         state_changed_at=now,
         created_by=user,
     )
@@ -337,3 +344,188 @@ def campaign_create(
     campaign.provinces.set(list(provinces))
     campaign.agencies.set(list(agencies))
     return campaign
+
+
+# --- The sanction ladder (UU 24/2011 art. 17; PP 86/2013 art. 5-13) ---------------------------
+
+# Each written warning gives the employer 10 working days to comply (PP 86/2013 art. 7).
+WARNING_WORKING_DAYS = 10
+# The fine is 0.1% of the contributions due for each month they are late (PP 86/2013 art. 8).
+FINE_RATE_PER_MONTH = Decimal("0.001")
+# What must stand on the ladder before each rung: (kind, outcome) of the latest step.
+LADDER_PREREQUISITE: dict[str, tuple[str, str] | None] = {
+    SanctionKind.WARNING_1: None,
+    SanctionKind.WARNING_2: (SanctionKind.WARNING_1, SanctionOutcome.LAPSED),
+    SanctionKind.FINE: (SanctionKind.WARNING_2, SanctionOutcome.LAPSED),
+    SanctionKind.TMP2T: (SanctionKind.FINE, SanctionOutcome.LAPSED),
+}
+# TMP2T is asked of the central or regional government that grants the permits.
+TMP2T_AGENCY_KINDS = (AgencyKind.PEMDA, AgencyKind.OTHER)
+
+
+def sanction_fine_amount(*, contributions_due: Decimal, months_late: int) -> Decimal:
+    """0.1% per month of the contributions due, in whole rupiah."""
+    return (contributions_due * FINE_RATE_PER_MONTH * months_late).quantize(Decimal("1"))
+
+
+def sanction_next_kind(*, latest: SanctionStep | None) -> str | None:
+    """The rung the employer is due for next, or None while a step waits for its outcome."""
+    if latest is None or latest.outcome in (SanctionOutcome.COMPLIED, SanctionOutcome.WITHDRAWN):
+        return SanctionKind.WARNING_1
+    if latest.outcome == SanctionOutcome.PENDING:
+        return None
+    for kind, prerequisite in LADDER_PREREQUISITE.items():
+        if prerequisite == (latest.kind, latest.outcome):
+            return kind
+    return None  # TMP2T lapsed: the ladder is at its top; the cases (SKK) take over.
+
+
+@transaction.atomic
+def sanction_issue(
+    *,
+    employer: Employer,
+    kind: str,
+    letter_number: str,
+    issued_on: dt.date,
+    user,
+    arrears_amount: Decimal = Decimal(0),
+    months_late: int | None = None,
+    agency: PartnerAgency | None = None,
+    public_services: Iterable[str] = (),
+) -> SanctionStep:
+    """Issue the next rung for an employer; warnings get their deadline in working days."""
+    locked = Employer.objects.select_for_update().get(pk=employer.pk)
+    if not permissions.can_for_branch(user, Ability.ESCALATE_CASES, locked):
+        raise PermissionDenied(_("Anda tidak berwenang memberi sanksi kepada pemberi kerja ini."))
+    if kind not in SanctionKind.values:
+        raise ValidationError({"kind": _("Tahap sanksi tidak dikenal.")})
+    latest = locked.sanction_steps.order_by("-issued_on", "-id").first()
+    expected = sanction_next_kind(latest=latest)
+    if kind != expected:
+        if expected is None:
+            message = _("Tahap sebelumnya belum memiliki hasil.")
+        else:
+            message = _("Tahap berikutnya untuk pemberi kerja ini adalah %(kind)s.") % {
+                "kind": SanctionKind(expected).label
+            }
+        raise ValidationError({"kind": message})
+    errors: dict[str, str] = {}
+    if not letter_number.strip():
+        errors["letter_number"] = _("Nomor surat wajib diisi.")
+    if issued_on > timezone.localdate():
+        errors["issued_on"] = _("Tanggal surat tidak boleh di masa depan.")
+    if latest is not None and issued_on < latest.issued_on:
+        errors["issued_on"] = _("Tanggal surat tidak boleh sebelum tahap sebelumnya.")
+    if arrears_amount < 0:
+        errors["arrears_amount"] = _("Tunggakan tidak boleh negatif.")
+    fine_amount = None
+    if kind == SanctionKind.FINE:
+        if not arrears_amount:
+            errors["arrears_amount"] = _("Isi iuran terutang: denda dihitung darinya.")
+        if not months_late:
+            errors["months_late"] = _("Isi jumlah bulan keterlambatan.")
+        if not errors:
+            fine_amount = sanction_fine_amount(
+                contributions_due=arrears_amount, months_late=months_late
+            )
+    services = sorted(set(public_services))
+    if kind == SanctionKind.TMP2T:
+        if agency is None or agency.kind not in TMP2T_AGENCY_KINDS:
+            errors["agency"] = _("Pilih pemerintah daerah atau kementerian yang diminta.")
+        elif not agency_covers_regency(agency, locked.regency):
+            errors["agency"] = _("Wilayah instansi ini tidak mencakup lokasi pemberi kerja.")
+        if not services or not set(services) <= set(PublicService.values):
+            errors["public_services"] = _("Pilih layanan publik yang diminta untuk ditahan.")
+    if errors:
+        raise ValidationError(errors)
+    if locked.branch_id is None:
+        raise ValidationError({"kind": _("Pemberi kerja belum memiliki kantor cabang.")})
+    warning = kind in (SanctionKind.WARNING_1, SanctionKind.WARNING_2)
+    step = SanctionStep(
+        employer=locked,
+        branch_id=locked.branch_id,
+        kind=kind,
+        letter_number=letter_number.strip(),
+        issued_on=issued_on,
+        deadline=add_working_days(issued_on, WARNING_WORKING_DAYS) if warning else None,
+        arrears_amount=arrears_amount,
+        months_late=months_late if kind == SanctionKind.FINE else None,
+        fine_amount=fine_amount,
+        agency=agency if kind == SanctionKind.TMP2T else None,
+        public_services=services if kind == SanctionKind.TMP2T else [],
+        issued_by=user,
+    )
+    step._history_user = _actor(user)
+    step.full_clean()
+    step.save()
+    return step
+
+
+@transaction.atomic
+def sanction_outcome_record(
+    *,
+    step: SanctionStep,
+    outcome: str,
+    user,
+    on: dt.date | None = None,
+    note: str = "",
+    recovered_amount: Decimal = Decimal(0),
+) -> SanctionStep:
+    """Close a rung: complied (the arrears paid, workers registered), withdrawn, or lapsed (a
+    fine unpaid, a TMP2T request without effect; warnings lapse by themselves at their deadline)."""
+    locked = SanctionStep.objects.select_for_update().get(pk=step.pk)
+    if not permissions.can_for_branch(user, Ability.ESCALATE_CASES, locked):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah sanksi ini."))
+    on = on or timezone.localdate()
+    if locked.outcome != SanctionOutcome.PENDING:
+        raise ValidationError({"outcome": _("Tahap ini sudah memiliki hasil.")})
+    if outcome not in (SanctionOutcome.COMPLIED, SanctionOutcome.WITHDRAWN, SanctionOutcome.LAPSED):
+        raise ValidationError({"outcome": _("Hasil tidak dikenal.")})
+    if outcome == SanctionOutcome.LAPSED and locked.deadline is not None and on <= locked.deadline:
+        raise ValidationError({"outcome": _("Tenggat teguran belum lewat.")})
+    if outcome != SanctionOutcome.COMPLIED and not note.strip():
+        raise ValidationError({"note": _("Catatan wajib diisi.")})
+    if recovered_amount < 0:
+        raise ValidationError({"recovered_amount": _("Jumlah tertagih tidak boleh negatif.")})
+    locked.outcome = outcome
+    locked.outcome_on = on
+    locked.outcome_note = note.strip()
+    locked.recovered_amount += recovered_amount
+    locked._history_user = _actor(user)
+    locked.save(update_fields=["outcome", "outcome_on", "outcome_note", "recovered_amount"])
+    return locked
+
+
+@transaction.atomic
+def sanction_recovery_add(*, step: SanctionStep, amount: Decimal, user) -> SanctionStep:
+    """Arrears recovered after the step (instalments come in over months)."""
+    if amount <= 0:
+        raise ValidationError({"recovered_amount": _("Isi jumlah yang tertagih.")})
+    locked = SanctionStep.objects.select_for_update().get(pk=step.pk)
+    if not permissions.can_for_branch(user, Ability.ESCALATE_CASES, locked):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah sanksi ini."))
+    locked.recovered_amount += amount
+    locked._history_user = _actor(user)
+    locked.save(update_fields=["recovered_amount"])
+    return locked
+
+
+@transaction.atomic
+def sanction_lapse_overdue(*, today: dt.date | None = None) -> list[int]:
+    """Warnings whose deadline has passed with no outcome lapse; each lapse is announced once
+    (the step leaves `pending` in the same transaction, and rows another run holds are
+    skipped)."""
+    today = today or timezone.localdate()
+    overdue = list(
+        SanctionStep.objects.select_for_update(skip_locked=True)
+        .filter(outcome=SanctionOutcome.PENDING, deadline__lt=today)
+        .order_by("id")
+    )
+    if not overdue:
+        return []
+    ids = [step.pk for step in overdue]
+    SanctionStep.objects.filter(pk__in=ids).update(outcome=SanctionOutcome.LAPSED, outcome_on=today)
+    for step in overdue:
+        step.outcome, step.outcome_on = SanctionOutcome.LAPSED, today
+        sanction_deadline_lapsed.send(sender=SanctionStep, step=step)
+    return ids

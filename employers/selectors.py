@@ -78,6 +78,10 @@ def employer_detail(*, user, employer: Employer) -> dict[str, Any]:
         "participant_count": participants.count(),
         "active_participant_count": participants.filter(status=ParticipantStatus.ACTIVE).count(),
         "last_visited_on": employer.visits.aggregate(last=Max("visited_on"))["last"],
+        # The latest rung of the sanction ladder (campaigns), reached through the relation.
+        "sanction_step": permissions.sanction_steps_visible_to(employer.sanction_steps.all(), user)
+        .order_by("-issued_on", "-id")
+        .first(),
         "pending_proposals": employer.proposals.filter(accepted__isnull=True).select_related(
             "proposed_by", "proposed_by_agency"
         ),

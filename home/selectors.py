@@ -7,7 +7,13 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.permissions import Ability
 from campaigns.models import EscalationCase, Visit
-from campaigns.selectors import campaign_progress, campaigns_active_for, visit_follow_ups_due
+from campaigns.selectors import (
+    campaign_progress,
+    campaigns_active_for,
+    sanction_due,
+    sanction_totals_by_kanwil,
+    visit_follow_ups_due,
+)
 from employers.models import Employer
 from employers.selectors import status_proposals_pending
 from participants.models import Participant, ParticipantStatus
@@ -37,6 +43,8 @@ def home_summary(*, user) -> dict[str, Any]:
         ).select_related("employer", "officer")[:10]
     if permissions.can(user, Ability.HOME_FIELD_DAY):
         summary.update(branch_day(user=user))
+    if permissions.can(user, Ability.READ_ALL_REGIONS):
+        summary["sanction_totals"] = sanction_totals_by_kanwil()
     if permissions.can(user, Ability.HOME_CASE_INBOX):
         summary["agency_cases"] = open_cases.select_related("employer", "branch")[:20]
     return summary
@@ -52,6 +60,7 @@ def branch_day(*, user) -> dict[str, Any]:
     return {
         "today": today,
         "follow_ups": list(visit_follow_ups_due(user=user, today=today)[:20]),
+        "sanctions_due": sanction_due(user=user, today=today)[:20],
         "new_leads": list(leads[:HOME_LEADS]),
         # The number itself, not "10+": branch staff plan their day by it.
         "new_lead_count": leads.count(),
