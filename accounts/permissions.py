@@ -294,6 +294,16 @@ def sanction_steps_visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset.none() if owned is None else owned
 
 
+def users_of_agency(queryset: QuerySet, agency_id: int) -> QuerySet:
+    """Active users who work for a partner agency (who hear of the cases sent to it)."""
+    return queryset.filter(is_active=True, role=Role.AGENCY, agency_id=agency_id)
+
+
+def users_of_branch(queryset: QuerySet, branch_id: int) -> QuerySet:
+    """Active staff of a branch (who hear of their branch's lapsed sanction deadlines)."""
+    return queryset.filter(is_active=True, role=Role.BRANCH, branch_id=branch_id)
+
+
 def agencies_visible_to(queryset: QuerySet, user) -> QuerySet:
     role = role_of(user)
     if role == Role.AGENCY:
