@@ -160,8 +160,10 @@ class EmployerForm(BootstrapFormMixin, forms.ModelForm):
                 self.fields["confirm_duplicate"].widget = forms.CheckboxInput(
                     attrs={"class": "form-check-input"}
                 )
+                # On the confirmation box, so the summary links to it and the focus lands there,
+                # beside the save button.
                 self.add_error(
-                    None,
+                    "confirm_duplicate",
                     _("Nama mirip pemberi kerja yang sudah ada di kab/kota ini: %(names)s.")
                     % {
                         "names": "; ".join(

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
 
 from accounts import permissions
 from participants.models import Participant, ParticipantStatus
@@ -89,7 +90,7 @@ def employer_detail(*, user, employer: Employer) -> dict[str, Any]:
             {
                 "lat": float(visit.latitude),
                 "lng": float(visit.longitude),
-                "on": visit.visited_on.isoformat(),
+                "on": date_format(visit.visited_on, "j M Y"),
             }
             for visit in permissions.visits_visible_to(employer.visits.all(), user)
             .filter(latitude__isnull=False, longitude__isnull=False)

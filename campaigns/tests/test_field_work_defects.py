@@ -308,3 +308,15 @@ def test_an_employer_without_gps_visits_shows_no_map(client, employer, branch_us
     client.force_login(branch_user)
     html = client.get(reverse("employers:detail", args=[employer.pk])).content.decode()
     assert 'data-testid="visit-map"' not in html
+
+
+def test_a_service_error_marks_its_field_invalid_for_the_page_to_focus(
+    client, in_progress_case, disnaker_user
+):
+    client.force_login(disnaker_user)
+    response = client.post(
+        reverse("cases:detail", args=[in_progress_case.pk]), {"to_state": "resolved"}
+    )
+    field = str(response.context["form"]["letter_number"])
+    assert 'aria-invalid="true"' in field
+    assert "is-invalid" in field

@@ -115,7 +115,7 @@ def test_a_near_duplicate_name_in_the_same_regency_is_warned_about_before_saving
     response = client.post(CREATE, _form_data(name="Maju Jaya, PT"))
 
     form = response.context["form"]
-    assert "PT Maju Jaya" in " ".join(form.non_field_errors())
+    assert "PT Maju Jaya" in " ".join(form.errors["confirm_duplicate"])
     assert Employer.objects.count() == 1
     assert 'name="confirm_duplicate"' in response.content.decode()
     assert 'type="checkbox" name="confirm_duplicate"' in response.content.decode()

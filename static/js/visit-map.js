@@ -22,11 +22,16 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (geojson) {
         if (!geojson) return;
-        L.geoJSON(geojson, {
+        var outline = L.geoJSON(geojson, {
           filter: function (feature) { return feature.properties.KODE_PROV === element.dataset.province; },
           style: {color: "#6c757d", weight: 1, fillOpacity: 0.05},
           interactive: false,
         }).addTo(map);
+        // Without map tiles a lone dot says little: show it within its province.
+        if (!element.dataset.tiles && outline.getLayers().length) {
+          map.fitBounds(outline.getBounds().extend(group.getBounds()));
+        }
+        element.dataset.outlined = "true";
       });
   }
   element.dataset.ready = "true";
