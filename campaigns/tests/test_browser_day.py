@@ -2,6 +2,7 @@
 (issue 12), in a real browser. Screenshots go to artifacts/screenshots/day-*.png."""
 
 import datetime as dt
+import os
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from campaigns.models import EscalationCase, SanctionStep
 from campaigns.services import case_open, case_transition, sanction_issue
-from campaigns.tests.test_browser import CHROMIUM, _login, _shot, browser  # noqa: F401
+from campaigns.tests.test_browser import CHROMIUM, SCREENSHOTS, _login, _shot
 from employers.models import Employer, StatusProposal
 from employers.tests.factories import EmployerFactory
 from notifications.models import Notification
@@ -21,6 +22,24 @@ pytestmark = [
 ]
 
 PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # As in test_browser.py: Playwright's sync API runs an event loop the ORM must tolerate.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    sync_api = pytest.importorskip("playwright.sync_api")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
 DESKTOP = {"width": 1366, "height": 900}
 
 
