@@ -40,6 +40,12 @@ def _no_stray_connections_at_teardown(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def demo_allowed(settings):
+    """seed_demo runs only with DEBUG on (it creates logins with a published password)."""
+    settings.DEBUG = True
+
+
+@pytest.fixture
 def on_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")

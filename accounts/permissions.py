@@ -75,7 +75,9 @@ _FIELD_WORK = {
 }
 
 ROLE_ABILITIES: dict[str, frozenset[Ability]] = {
-    Role.ADMIN: frozenset(Ability) - {Ability.HOME_FIELD_DAY, Ability.HOME_CASE_INBOX},
+    # Administrators do everything but submit lists, which only an agency can own.
+    Role.ADMIN: frozenset(Ability)
+    - {Ability.SUBMIT_WORKER_LIST, Ability.HOME_FIELD_DAY, Ability.HOME_CASE_INBOX},
     # The supervisory board and management read everything and write nothing (UU PDP: they do
     # not work with individual people, so NIKs reach them masked).
     Role.MANAGEMENT: frozenset(
@@ -385,6 +387,22 @@ def coverage_visible_to(queryset: QuerySet, user) -> QuerySet:
             )
         return queryset
     return queryset.none()
+
+
+def agencies_in_reach(queryset: QuerySet, user) -> QuerySet:
+    """Partner agencies a user may involve (in a campaign, a case): national agencies and those
+    whose jurisdiction lies in a province the user's offices serve; head office: all."""
+    if sees_everything(user) or role_of(user) == Role.ADMIN:
+        return queryset
+    codes = regency_codes_in_scope(user)
+    if not codes:
+        return queryset.none()
+    provinces = {code[:2] for code in codes}
+    return queryset.filter(
+        Q(jurisdiction_province__isnull=True, jurisdiction_regency__isnull=True)
+        | Q(jurisdiction_province__in=provinces)
+        | Q(jurisdiction_regency__province__in=provinces)
+    )
 
 
 def campaigns_visible_to(queryset: QuerySet, user) -> QuerySet:

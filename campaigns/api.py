@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -115,20 +114,18 @@ class CaseDetailApi(APIView):
     @extend_schema(request=InputSerializer, responses=CaseOutput)
     def patch(self, request, pk: int):
         case = self._case(request, pk)
+        if not services.case_allowed_transitions(case=case, user=request.user, in_scope=True):
+            # Refused before the body is read: a reader learns nothing from validation errors.
+            raise PermissionDenied(_("Anda tidak berwenang mengubah status kasus ini."))
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         api_key = request.auth if isinstance(request.auth, AgencyAPIKey) else None
-        try:
-            services.case_transition(
-                case=case,
-                to_state=payload.validated_data["state"],
-                user=request.user,
-                letter_number=payload.validated_data["letter_number"],
-                note=payload.validated_data["note"],
-                api_key=api_key,
-            )
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from None
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
+        services.case_transition(
+            case=case,
+            to_state=payload.validated_data["state"],
+            user=request.user,
+            letter_number=payload.validated_data["letter_number"],
+            note=payload.validated_data["note"],
+            api_key=api_key,
+        )
         return Response(self._output(request, case), status=status.HTTP_200_OK)

@@ -209,7 +209,9 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["branches"].queryset = permissions.branches_visible_to(
             BranchOffice.objects.all(), user
         )
-        self.fields["agencies"].queryset = PartnerAgency.objects.filter(is_active=True)
+        self.fields["agencies"].queryset = permissions.agencies_in_reach(
+            PartnerAgency.objects.filter(is_active=True), user
+        )
         for name in ("provinces", "regencies", "branches", "agencies"):
             self.fields[name].widget.attrs["size"] = 6
 

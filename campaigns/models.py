@@ -93,7 +93,14 @@ class CaseState(models.TextChoices):
     CLOSED = "closed", _("Ditutup tanpa hasil")
 
 
+# A case in one of these states is finished; every other state is open.
+FINAL_CASE_STATES = (CaseState.RESOLVED, CaseState.CLOSED)
+
+
 class EscalationCase(models.Model):
+    # Reachable through relations (`employer.cases.model.FINAL_STATES`) by apps below campaigns.
+    FINAL_STATES = FINAL_CASE_STATES
+
     employer = models.ForeignKey(
         "employers.Employer",
         on_delete=models.PROTECT,

@@ -18,6 +18,7 @@ from regions.models import BranchOffice, BranchRegency, Regency
 from worker_lists.models import EnrollmentLead, LeadStatus
 
 from .models import (
+    FINAL_CASE_STATES,
     Campaign,
     CampaignBranchTarget,
     CaseKind,
@@ -29,8 +30,6 @@ from .models import (
     SanctionStep,
     Visit,
 )
-
-OPEN_CASE_STATES = (CaseState.DRAFT, CaseState.SENT, CaseState.IN_PROGRESS)
 
 
 def visit_follow_ups_due(*, user, today: dt.date | None = None) -> QuerySet[Visit]:
@@ -118,7 +117,7 @@ def case_state_durations(
     order: list[str] = []
     for index, transition in enumerate(transitions):
         is_last = index == len(transitions) - 1
-        if transition.to_state in (CaseState.RESOLVED, CaseState.CLOSED) and is_last:
+        if transition.to_state in FINAL_CASE_STATES and is_last:
             continue
         until = now if is_last else transitions[index + 1].at
         if transition.to_state not in totals:

@@ -38,9 +38,6 @@ from .models import (
 )
 from .signals import case_sent, sanction_deadline_lapsed
 
-OPEN_STATES = (CaseState.DRAFT, CaseState.SENT, CaseState.IN_PROGRESS)
-FINAL_STATES = (CaseState.RESOLVED, CaseState.CLOSED)
-
 # draft -> sent -> in_progress -> resolved/closed; an open case may be closed at any time.
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
     CaseState.DRAFT: (CaseState.SENT, CaseState.CLOSED),

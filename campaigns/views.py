@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
 from accounts.permissions import Ability, ability_required_page
-from core.forms import add_service_errors
+from core.forms import add_service_errors, posted_data
 from employers.models import ComplianceStatus
 from employers.selectors import employer_get, employer_search
 
@@ -50,13 +50,10 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     employer = None
     if request.GET.get("employer", "").isdigit():
-        try:
-            employer = employer_get(user=request.user, pk=int(request.GET["employer"]))
-        except Http404:
-            employer = None
-        else:
+        employer = employer_get(user=request.user, pk=int(request.GET["employer"]))
+        if employer is not None:
             initial["employer"] = employer.pk
-    form = VisitForm(request.POST or None, initial=initial, user=request.user)
+    form = VisitForm(posted_data(request), initial=initial, user=request.user)
     if request.method == "POST":
         employer = None
         if form.is_valid():
@@ -153,7 +150,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if case is None:
         raise Http404
     allowed = services.case_allowed_transitions(case=case, user=request.user, in_scope=True)
-    form = CaseTransitionForm(request.POST or None, allowed=allowed)
+    form = CaseTransitionForm(posted_data(request), allowed=allowed)
     status = 200
     if request.method == "POST":
         if not allowed:
@@ -193,9 +190,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @ability_required_page(Ability.ESCALATE_CASES)
 def case_open(request: HttpRequest, employer_pk: int) -> HttpResponse:
     employer = employer_get(user=request.user, pk=employer_pk)
+    if employer is None:
+        raise Http404
     if not permissions.can_edit_employer(request.user, employer):
         raise PermissionDenied
-    form = CaseOpenForm(request.POST or None, employer=employer)
+    form = CaseOpenForm(posted_data(request), employer=employer)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_open(employer=employer, user=request.user, **form.cleaned_data)
@@ -245,7 +244,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ability_required_page(Ability.MANAGE_CAMPAIGNS)
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    form = CampaignForm(request.POST or None, user=request.user)
+    form = CampaignForm(posted_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(user=request.user, **form.cleaned_data)
@@ -288,6 +287,8 @@ def sanction_ladder(request: HttpRequest, employer_pk: int) -> HttpResponse:
     if not permissions.can(request.user, Ability.VIEW_VISITS):
         raise PermissionDenied  # BPJS's own acts: partner agencies see the cases instead.
     employer = employer_get(user=request.user, pk=employer_pk)
+    if employer is None:
+        raise Http404
     form = None
     status = 200
     if request.method == "POST":
@@ -296,7 +297,14 @@ def sanction_ladder(request: HttpRequest, employer_pk: int) -> HttpResponse:
         latest = employer.sanction_steps.order_by("-issued_on", "-id").first()
         kind = services.sanction_next_kind(latest=latest)
         if kind is None:
-            raise PermissionDenied
+            # Someone issued a step meanwhile: the page shows where the ladder stands now.
+            messages.error(request, _("Tahap sebelumnya belum memiliki hasil."))
+            return render(
+                request,
+                "campaigns/sanction_ladder.html",
+                _ladder_context(request, employer),
+                status=400,
+            )
         form = SanctionIssueForm(request.POST, kind=kind, employer=employer)
         if form.is_valid():
             data = form.cleaned_data

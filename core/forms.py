@@ -1,7 +1,9 @@
 """Small helpers shared by the forms of several apps."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -43,3 +45,24 @@ class BootstrapFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
+
+
+class LoginForm(AuthenticationForm):
+    """The login form with our own wrong-password text: Django's Indonesian catalogue already
+    says "nama pengguna" around %(username)s, which our label fills with "nama pengguna" again."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Nama pengguna atau kata sandi salah. Huruf besar dan kecil dibedakan pada keduanya."
+        ),
+    }
+
+
+def posted_data(request):
+    """The data to bind a form to: a POST's, even an empty one, else None (unbound).
+
+    `request.POST or None` leaves a form posted with no fields unbound, so it is never valid
+    and never has errors or cleaned_data to show.
+    """
+    return request.POST if request.method == "POST" else None

@@ -1,7 +1,7 @@
 """Validation of Indonesian identifiers: NIK (national ID), NPWP (tax), NIB (business number).
 
 The one place these rules live: forms, the ingest pipeline and model validators all call it.
-Rules follow shared/DOMAIN.md: a NIK is 16 digits, PPRRDD (province, regency, district),
+Rules follow docs/DOMAIN.md: a NIK is 16 digits, PPRRDD (province, regency, district),
 DDMMYY date of birth with 40 added to the day for women, then a 4-digit serial that is not 0000.
 Spreadsheets damage NIKs (scientific notation, a trailing ".0", a lost leading digit); such values
 are reported as damaged and never repaired, because a guessed NIK enrols the wrong person.
@@ -119,6 +119,15 @@ def parse_nik(
     if raw[12:] == "0000":
         raise IdentifierError("nik_serial_invalid")
     return NikInfo(nik=raw, district_code=district_code, birth_date=birth_date, sex=sex)
+
+
+def mask_nik(nik: str) -> str:
+    """`3673********0001`: the region (first four digits) and the serial stay readable for
+    someone who does not work with the person; birth date and district do not (UU PDP 27/2022)."""
+    nik = str(nik or "")
+    if len(nik) <= 8:
+        return "*" * len(nik)
+    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]
 
 
 def nik_compose(*, district_code: str, birth_date: dt.date, female: bool, serial: int) -> str:

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .models import CoverageSnapshot
-from .tasks import coverage_compute
+from .tasks import coverage_compute_task
 
 
 @admin.register(CoverageSnapshot)
@@ -36,7 +36,7 @@ class CoverageSnapshotAdmin(admin.ModelAdmin):
     def recompute_periods(self, request, queryset):
         periods = sorted(set(queryset.values_list("period", flat=True)))
         for period in periods:
-            coverage_compute.delay(period.isoformat())
+            coverage_compute_task.delay(period.isoformat())
         self.message_user(
             request,
             _("Penghitungan ulang diantrekan untuk %(n)d periode.") % {"n": len(periods)},

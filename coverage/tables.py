@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
+
+from core.exports import export_response
 
 from .models import CoverageSnapshot
 
@@ -143,7 +142,7 @@ def _export_header(table: Table) -> tuple[list[str], bool]:
     return header, with_kind
 
 
-def _export_rows(table: Table, with_kind: bool):
+def _export_rows(table: Table, with_kind: bool) -> Iterator[list]:
     for row in table.rows:
         values = [_export_value(row, column) for column in table.columns]
         if with_kind:
@@ -151,32 +150,16 @@ def _export_rows(table: Table, with_kind: bool):
         yield values
 
 
-def table_export(table: Table, *, file_format: str, filename: str) -> HttpResponse:
+def table_export(table: Table, *, file_format: str, filename: str) -> HttpResponseBase:
     """The table as a CSV or XLSX download: raw numbers, the workforce kind in its own column."""
     header, with_kind = _export_header(table)
-    if file_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(_export_rows(table, with_kind))
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=table.key[:31])
-    sheet.append(header)
-    for values in _export_rows(table, with_kind):
-        sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return export_response(
+        header=header,
+        rows=_export_rows(table, with_kind),
+        file_format=file_format,
+        filename=filename,
+        sheet_title=table.key,
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
 
 
 PARTNER_COLUMNS = [

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import Ability, ability_required_page, sees_everything
+from core.exports import EXPORT_FORMATS
 
 from . import selectors
 from .charts import trend_chart
@@ -204,7 +205,7 @@ def _coverage_page(request: HttpRequest, *, level: str, code: str) -> HttpRespon
     if export:
         wanted = request.GET.get("table", "")
         table = next((t for t in tables if t.key == wanted), None)
-        if export not in ("csv", "xlsx") or table is None:
+        if export not in EXPORT_FORMATS or table is None:
             return HttpResponseBadRequest(_("Parameter export atau table tidak dikenal."))
         filename = f"cakupan-{code}-{table.key}-{period:%Y-%m}".replace(".", "")
         return table_export(table, file_format=export, filename=filename)

@@ -1,11 +1,9 @@
 """REST API for employers: GET list/detail in the caller's scope, PATCH for those who may edit."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -78,24 +76,26 @@ class EmployerDetailApi(APIView):
                 )
             return attrs
 
+    @staticmethod
+    def _employer(request, pk: int) -> Employer:
+        employer = selectors.employer_get(user=request.user, pk=pk)
+        if employer is None:
+            raise Http404
+        return employer
+
     @extend_schema(responses=EmployerOutputSerializer)
     def get(self, request, pk: int):
-        employer = selectors.employer_get(user=request.user, pk=pk)
+        employer = self._employer(request, pk)
         return Response(EmployerOutputSerializer(employer).data)
 
     @extend_schema(request=InputSerializer, responses=EmployerOutputSerializer)
     def patch(self, request, pk: int):
-        employer = selectors.employer_get(user=request.user, pk=pk)
+        employer = self._employer(request, pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         reason = data.pop("reason", "")
-        try:
-            employer = services.employer_update(
-                employer=employer, user=request.user, data=data, reason=reason
-            )
-        except DjangoPermissionDenied:
-            raise PermissionDenied from None
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from None
+        employer = services.employer_update(
+            employer=employer, user=request.user, data=data, reason=reason
+        )
         return Response(EmployerOutputSerializer(employer).data, status=status.HTTP_200_OK)

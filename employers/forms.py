@@ -15,7 +15,7 @@ from regions.models import BranchOffice, District, Regency
 from .models import ComplianceStatus, Employer
 from .selectors import employer_near_duplicates
 
-# NPP's format is unconfirmed (shared/DOMAIN.md): accept a plain code, reject anything that
+# NPP's format is unconfirmed (docs/DOMAIN.md): accept a plain code, reject anything that
 # cannot be a registration number (spaces inside, punctuation other than . - /).
 _NPP = re.compile(r"^[A-Z0-9][A-Z0-9./-]{0,19}$")
 

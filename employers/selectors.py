@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
-from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 
 from accounts import permissions
@@ -22,9 +21,10 @@ def employer_list(*, user) -> QuerySet[Employer]:
     )
 
 
-def employer_get(*, user, pk: int) -> Employer:
-    """The employer if the user may see it; 404 otherwise, so existence is not revealed."""
-    return get_object_or_404(employer_list(user=user), pk=pk)
+def employer_get(*, user, pk: int) -> Employer | None:
+    """The employer if the user may see it; None otherwise (callers answer 404 either way, so
+    existence is not revealed)."""
+    return employer_list(user=user).filter(pk=pk).first()
 
 
 def employer_table(*, user) -> QuerySet[Employer]:
@@ -71,8 +71,8 @@ def employer_detail(*, user, employer: Employer) -> dict[str, Any]:
         "visits": permissions.visits_visible_to(employer.visits.all(), user).select_related(
             "officer"
         )[:50],
-        "open_cases": cases.exclude(state__in=["resolved", "closed"]),
-        "closed_cases": cases.filter(state__in=["resolved", "closed"])[:20],
+        "open_cases": cases.exclude(state__in=cases.model.FINAL_STATES),
+        "closed_cases": cases.filter(state__in=cases.model.FINAL_STATES)[:20],
         "leads": permissions.leads_visible_to(employer.leads.all(), user).select_related("agency")[
             :50
         ],
@@ -99,8 +99,8 @@ def employer_detail(*, user, employer: Employer) -> dict[str, Any]:
     }
 
 
-def status_proposal_get(*, employer: Employer, pk: int) -> StatusProposal:
-    return get_object_or_404(StatusProposal.objects.filter(employer=employer), pk=pk)
+def status_proposal_get(*, employer: Employer, pk: int) -> StatusProposal | None:
+    return StatusProposal.objects.filter(employer=employer, pk=pk).first()
 
 
 def status_proposals_pending(*, user) -> QuerySet[StatusProposal]:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from accounts.permissions import Ability, ability_required_page
-from core.forms import add_service_errors
+from core.exports import EXPORT_FORMATS
+from core.forms import add_service_errors, posted_data
 
 from . import exports, selectors, services
 from .filters import EmployerFilter
@@ -28,10 +29,10 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     )
     queryset = employer_filter.qs
     export = request.GET.get("export")
-    if export == "csv":
-        return exports.employers_csv(selectors.employer_with_last_visit(queryset))
-    if export == "xlsx":
-        return exports.employers_xlsx(selectors.employer_with_last_visit(queryset))
+    if export in EXPORT_FORMATS:
+        return exports.employers_export(
+            selectors.employer_with_last_visit(queryset), file_format=export
+        )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.employer_attach_last_visit(list(page.object_list))
     query = request.GET.copy()
@@ -50,7 +51,10 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 
 
 def _employer_or_404(request: HttpRequest, pk: int):
-    return selectors.employer_get(user=request.user, pk=pk)
+    employer = selectors.employer_get(user=request.user, pk=pk)
+    if employer is None:
+        raise Http404
+    return employer
 
 
 @ability_required_page(Ability.VIEW_EMPLOYERS)
@@ -68,7 +72,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ability_required_page(Ability.EDIT_EMPLOYERS)
 def employer_create(request: HttpRequest) -> HttpResponse:
-    form = EmployerForm(request.POST or None, user=request.user)
+    form = EmployerForm(posted_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         fields.pop("confirm_duplicate", None)
@@ -92,7 +96,7 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employer = _employer_or_404(request, pk)
     if not permissions.can_edit_employer(request.user, employer):
         raise PermissionDenied
-    form = EmployerForm(request.POST or None, instance=employer, user=request.user)
+    form = EmployerForm(posted_data(request), instance=employer, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_duplicate"}
@@ -140,6 +144,8 @@ def employer_proposal_decide(request: HttpRequest, pk: int, proposal_pk: int) ->
     """The branch accepts or rejects a compliance status proposed by an agency."""
     employer = _employer_or_404(request, pk)
     proposal = selectors.status_proposal_get(employer=employer, pk=proposal_pk)
+    if proposal is None:
+        raise Http404
     decision = request.POST.get("decision")
     if decision not in ("accept", "reject"):
         return HttpResponse(_("Keputusan tidak dikenal."), status=400)

@@ -367,7 +367,7 @@ def _visits_create(rng: random.Random, employers: list[Employer]) -> None:
 
 
 def _targets_create() -> None:
-    # Synthetic demo targets: a path toward the 60-80% range named in DOMAIN.md; not official.
+    # Synthetic demo targets: a path toward the 60-80% range named in docs/DOMAIN.md; not official.
     note = "Target contoh untuk demo (bukan angka resmi)"
     CoverageTarget.objects.get_or_create(
         level=RegionLevel.NATIONAL,

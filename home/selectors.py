@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.permissions import Ability
-from campaigns.models import EscalationCase, Visit
+from campaigns.models import FINAL_CASE_STATES, EscalationCase, Visit
 from campaigns.selectors import (
     campaign_progress,
     campaigns_active_for,
@@ -26,7 +26,7 @@ HOME_LEADS = 10
 def home_summary(*, user) -> dict[str, Any]:
     employers = permissions.employers_visible_to(Employer.objects.all(), user)
     open_cases = permissions.cases_visible_to(EscalationCase.objects.all(), user).exclude(
-        state__in=["resolved", "closed"]
+        state__in=FINAL_CASE_STATES
     )
     summary: dict[str, Any] = {
         "employer_count": employers.count(),

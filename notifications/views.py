@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
-from .models import Notification
 
 
 @login_required
@@ -46,10 +45,17 @@ def unread_badge(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark read and go to what it is about (only a path on this site)."""
-    services.notification_mark_read(user=request.user, notification_id=pk)
-    notification = Notification.objects.filter(recipient=request.user, pk=pk).first()
+def open_notification(request: HttpRequest) -> HttpResponse:
+    """Mark read and go to what it is about (only a path on this site). The id comes in the
+    form; another user's id finds nothing and leads back to the inbox."""
+    raw = request.POST.get("notification", "")
+    notification = (
+        selectors.notification_list(user=request.user).filter(pk=int(raw)).first()
+        if raw.isdigit()
+        else None
+    )
+    if notification is not None:
+        services.notification_mark_read(user=request.user, notification_id=notification.pk)
     url = notification.url if notification else ""
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
         return redirect(url)

@@ -18,24 +18,25 @@ REGISTRATION_BASE = dt.date(2015, 1, 1)
 REGISTRATION_SPAN_DAYS = 4_300
 SEGMENTS_BY_BUCKET = ["PU"] * 14 + ["BPU"] * 4 + ["JAKON"] + ["PMI"]  # 70/20/5/5 percent
 
-_GENERATE_SQL = """
+_DISTRICTS = District._meta.db_table
+_GENERATE_SQL = f"""
 WITH districts AS (
-    SELECT row_number() OVER (ORDER BY code) - 1 AS idx, code, regency_id FROM regions_district
-), district_count AS (SELECT count(*) AS n FROM regions_district)
-INSERT INTO participants_participant (
+    SELECT row_number() OVER (ORDER BY code) - 1 AS idx, code, regency_id FROM {_DISTRICTS}
+), district_count AS (SELECT count(*) AS n FROM {_DISTRICTS})
+INSERT INTO {Participant._meta.db_table} (
     nik, kpj, full_name, sex, birth_date, segment, status, employer_id, work_regency_id,
     registered_on, last_paid_period, updated_at
 )
 SELECT
     replace(d.code, '.', '')
         || lpad(
-            (extract(day FROM b.birth)::int + CASE WHEN g % 2 = 1 THEN 40 ELSE 0 END)::text, 2, '0'
+            (extract(day FROM b.birth)::int + CASE WHEN g %% 2 = 1 THEN 40 ELSE 0 END)::text, 2, '0'
         )
         || to_char(b.birth, 'MMYY')
         || lpad(((g / (dc.n * %(span)s)) %% 9999 + 1)::text, 4, '0'),
     NULL,
     'Peserta Sintetis ' || g,
-    CASE WHEN g % 2 = 1 THEN 'F' ELSE 'M' END,
+    CASE WHEN g %% 2 = 1 THEN 'F' ELSE 'M' END,
     b.birth,
     (%(segments)s::text[])[(g * 7919) %% 20 + 1],
     CASE WHEN (g * 104729) %% 10 < 8 THEN 'active' ELSE 'inactive' END,
@@ -53,7 +54,7 @@ CROSS JOIN LATERAL (
     SELECT %(birth_base)s::date + ((g / dc.n) %% %(span)s)::int AS birth
 ) b
 ON CONFLICT (nik) DO NOTHING
-""".replace("g % 2", "g %% 2")
+"""
 
 
 def _synthetic_participant(index: int, districts: list[tuple[str, str]]) -> Participant:

@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import serializers, status
@@ -30,6 +31,14 @@ from . import reports, selectors, services
 from .models import OUTCOMES, WorkerListSubmission
 
 _DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+# The refusal shape of core.api_errors: one summary and the messages per field.
+_REFUSAL = inline_serializer(
+    "ErrorWithFields",
+    fields={
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+    },
+)
 
 
 class StreamedJsonParser(BaseParser):
@@ -85,6 +94,39 @@ def _submission_or_404(request, pk: int) -> WorkerListSubmission:
     return submission
 
 
+# The documented shape of one JSON row. Only the shape is checked on submission: values are
+# checked row by row after acceptance (validation.RowChecker), so one bad NIK marks its own row
+# in the report instead of refusing the whole list.
+_JSON_ROW_SCHEMA = inline_serializer(
+    "WorkerListJsonRow",
+    fields={
+        "nik": serializers.CharField(),
+        "full_name": serializers.CharField(),
+        "birth_date": serializers.DateField(),
+        "work_regency_code": serializers.CharField(),
+        "unit": serializers.CharField(required=False),
+        "position": serializers.CharField(required=False),
+    },
+    many=True,
+)
+
+
+@extend_schema_field(_JSON_ROW_SCHEMA)
+class JsonRowsField(serializers.ListField):
+    """A list of JSON objects; a row that is not an object is refused under `rows[index]`."""
+
+    def run_child_validation(self, data: list) -> list:
+        # One isinstance per row rather than a child field: a JSON list may hold 100,000 rows.
+        errors = {
+            index: [_("Baris %(row)s harus berupa objek JSON.") % {"row": index + 1}]
+            for index, row in enumerate(data)
+            if not isinstance(row, dict)
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
+
+
 class WorkerListCreateApi(APIView):
     permission_classes = [ability_required(Ability.SUBMIT_WORKER_LIST)]
     parser_classes = [StreamedJsonParser, MultiPartParser, FormParser]
@@ -93,27 +135,16 @@ class WorkerListCreateApi(APIView):
         class Meta:
             ref_name = "WorkerListJsonInput"
 
-        reference = serializers.CharField(max_length=200)
-        rows = serializers.ListField(
-            child=inline_serializer(
-                "WorkerListJsonRow",
-                fields={
-                    "nik": serializers.CharField(),
-                    "full_name": serializers.CharField(),
-                    "birth_date": serializers.DateField(),
-                    "work_regency_code": serializers.CharField(),
-                    "unit": serializers.CharField(required=False),
-                    "position": serializers.CharField(required=False),
-                },
-            ),
-            help_text="Rows are checked one by one after acceptance; see the rows endpoint.",
+        reference = serializers.CharField(max_length=200, min_length=1)
+        rows = JsonRowsField(
+            help_text="Rows are checked one by one after acceptance; see the rows endpoint."
         )
 
     class FileInputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "WorkerListFileInput"
 
-        reference = serializers.CharField(max_length=200)
+        reference = serializers.CharField(max_length=200, min_length=1)
         file = serializers.FileField(
             help_text="CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX; headers in row 1."
         )
@@ -145,8 +176,8 @@ class WorkerListCreateApi(APIView):
         responses={
             202: OutputSerializer,
             200: OpenApiResponse(OutputSerializer, description="Idempotent replay."),
-            400: OpenApiResponse(description="Invalid input; the body names the field."),
-            409: OpenApiResponse(_DETAIL, description="Idempotency-Key reused for other content."),
+            400: OpenApiResponse(_REFUSAL, description="Invalid input; `errors` names the field."),
+            409: OpenApiResponse(_REFUSAL, description="Idempotency-Key reused for other content."),
             413: OpenApiResponse(_DETAIL, description="Request body over the size limit."),
         },
     )
@@ -154,41 +185,23 @@ class WorkerListCreateApi(APIView):
         too_large = _body_too_large(request)
         if too_large is not None:
             return too_large
-        data = request.data
-        upload = data.get("file") if hasattr(data, "getlist") else None
-        if upload is not None and not hasattr(upload, "read"):
-            raise serializers.ValidationError({"file": [_("Kirim file sebagai unggahan.")]})
-        if upload is None and not isinstance(data, dict):
-            raise serializers.ValidationError(
-                {"rows": [_("Kirim JSON dengan reference dan rows.")]}
-            )
-        if upload is None and "rows" not in data:
-            raise serializers.ValidationError(
-                {"rows": [_("Wajib diisi (atau kirim file dengan multipart).")]}
-            )
+        is_json = request.content_type.startswith("application/json")
+        serializer_class = self.JsonInputSerializer if is_json else self.FileInputSerializer
+        payload = serializer_class(data=request.data)
+        payload.is_valid(raise_exception=True)
+        upload = payload.validated_data.get("file")
         if upload is not None and upload.size > settings.WORKER_LIST_MAX_UPLOAD_BYTES:
             return _too_large(upload.size, settings.WORKER_LIST_MAX_UPLOAD_BYTES)
-        reference = data.get("reference")
-        if not isinstance(reference, str):
-            raise serializers.ValidationError({"reference": [_("Wajib diisi sebagai teks.")]})
-        try:
-            submission, created = services.worker_list_submit(
-                agency=request.user.agency,
-                reference=reference,
-                fileobj=upload,
-                filename=getattr(upload, "name", ""),
-                rows=None if upload is not None else data.get("rows"),
-                idempotency_key=request.headers.get("Idempotency-Key", ""),
-                submitted_by_user=None if request.user.pk is None else request.user,
-                submitted_by_key=request.auth if isinstance(request.auth, AgencyAPIKey) else None,
-            )
-        except services.SubmissionInputError as error:
-            raise serializers.ValidationError({error.field: [error.message]}) from None
-        except services.IdempotencyConflictError:
-            return Response(
-                {"detail": _("Idempotency-Key ini sudah dipakai untuk daftar dengan isi berbeda.")},
-                status=status.HTTP_409_CONFLICT,
-            )
+        submission, created = services.worker_list_submit(
+            agency=request.user.agency,
+            reference=payload.validated_data["reference"],
+            fileobj=upload,
+            filename=getattr(upload, "name", ""),
+            rows=payload.validated_data.get("rows"),
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            submitted_by_user=None if request.user.pk is None else request.user,
+            submitted_by_key=request.auth if isinstance(request.auth, AgencyAPIKey) else None,
+        )
         output = self.OutputSerializer(
             {
                 "id": submission.pk,

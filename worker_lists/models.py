@@ -4,6 +4,7 @@ leads those rows create (the work branch staff take up from them)."""
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class SubmissionStatus(models.TextChoices):
@@ -236,6 +237,11 @@ class EnrollmentLead(models.Model):
         db_index=False,
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    # Who moved a lead to which status, and when. The person's own data stays out of the audit
+    # trail (UU PDP: kept once, where its retention applies).
+    history = HistoricalRecords(
+        excluded_fields=["nik", "full_name", "birth_date", "unit", "position"]
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

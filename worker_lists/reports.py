@@ -2,52 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-import tempfile
+from django.http import Http404
+from django.http.response import HttpResponseBase
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from core.exports import EXPORT_FORMATS, export_response
 
 from . import selectors
 from .models import WorkerListSubmission
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(rows):
-    writer = csv.writer(_Echo())
-    # The BOM makes Excel open the UTF-8 file with the right encoding.
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow(row)
-
-
-def _filename(submission: WorkerListSubmission, extension: str) -> str:
-    return f"laporan-daftar-pekerja-{submission.pk}.{extension}"
-
-
-def report_response(*, submission: WorkerListSubmission, report_format: str):
-    rows = selectors.worker_list_report_rows(submission=submission)
-    if report_format == "csv":
-        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{_filename(submission, "csv")}"'
-        return response
-    if report_format == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("laporan")
-        for row in rows:
-            sheet.append(row)
-        staged = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        workbook.save(staged)
-        staged.seek(0)
-        return FileResponse(
-            staged,
-            as_attachment=True,
-            filename=_filename(submission, "xlsx"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    raise Http404
+def report_response(*, submission: WorkerListSubmission, report_format: str) -> HttpResponseBase:
+    if report_format not in EXPORT_FORMATS:
+        raise Http404
+    # Names and units are typed by partner agencies: the export helper escapes any that a
+    # spreadsheet would run as a formula.
+    return export_response(
+        header=selectors.REPORT_HEADER,
+        rows=selectors.worker_list_report_rows(submission=submission),
+        file_format=report_format,
+        filename=f"laporan-daftar-pekerja-{submission.pk}",
+        sheet_title="laporan",
+    )

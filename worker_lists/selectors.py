@@ -43,8 +43,7 @@ REPORT_HEADER = ["row", "nik", "full_name", "work_regency_code", "outcome", "err
 
 
 def worker_list_report_rows(*, submission: WorkerListSubmission) -> Iterator[list[str | int]]:
-    """The report as plain rows (header first), streamed from the database in chunks."""
-    yield REPORT_HEADER
+    """The report as plain rows under REPORT_HEADER, streamed from the database in chunks."""
     rows = worker_list_rows(submission=submission).values_list(
         "row_number", "nik", "full_name", "regency_code", "outcome", "errors"
     )

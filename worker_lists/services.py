@@ -24,6 +24,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.api_errors import ServiceError
 from participants.models import Participant, ParticipantStatus
 from regions.models import BranchRegency, District, Regency
 
@@ -44,21 +45,24 @@ from .validation import CheckedRow, RowChecker
 _HASH_CHUNK = 1 << 20
 
 
-class IdempotencyConflictError(Exception):
+class IdempotencyConflictError(ServiceError):
     """The Idempotency-Key was already used for a different list."""
+
+    status_code = 409
 
     def __init__(self, submission: WorkerListSubmission):
         self.submission = submission
-        super().__init__(submission.pk)
+        super().__init__(
+            _("Idempotency-Key ini sudah dipakai untuk daftar dengan isi berbeda."),
+            field="Idempotency-Key",
+        )
 
 
-class SubmissionInputError(ValueError):
+class SubmissionInputError(ServiceError):
     """Bad request input; `field` names the offending field (and row) for the 400 answer."""
 
     def __init__(self, field: str, message: str):
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        super().__init__(message, field=field)
 
 
 def _file_hash(*, reference: str, fileobj: IO[bytes]) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from campaigns.models import EscalationCase, Visit
 from campaigns.tests.factories import CampaignFactory, VisitFactory
+from core.tests.browser import watch_csp_violations
 from employers.tests.factories import EmployerFactory
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,6 +43,7 @@ def browser():
 
 def _login(browser, live_server, username, **context_options):
     context = browser.new_context(locale="id-ID", **context_options)
+    context.csp_violations = watch_csp_violations(context)
     page = context.new_page()
     # Generous: the CI machine may be busy with other suites.
     page.set_default_timeout(30_000)
@@ -102,6 +104,7 @@ def test_branch_staff_log_a_visit_open_a_case_and_the_agency_moves_it_on(
     page.wait_for_url(f"{live_server.url}/kasus/*/")
     assert page.inner_text("[data-testid=case-state]") == "Terkirim"
     _shot(page, "04-case-sent")
+    assert context.csp_violations == []
     context.close()
 
     context, page = _login(browser, live_server, "disnaker")
@@ -114,6 +117,7 @@ def test_branch_staff_log_a_visit_open_a_case_and_the_agency_moves_it_on(
     assert page.inner_text("[data-testid=case-state]") == "Dalam proses"
     assert "560/77/Disnaker" in page.inner_text("[data-testid=case-transitions]")
     _shot(page, "05-agency-moved-case")
+    assert context.csp_violations == []
     context.close()
     assert EscalationCase.objects.get().state == "in_progress"
 
@@ -142,6 +146,7 @@ def test_pages_fit_a_360_pixel_wide_phone(
     page.goto(f"{live_server.url}/")
     page.click(f"#follow-up-{due.pk} button")
     page.wait_for_selector(f"#follow-up-{due.pk}", state="detached")
+    assert context.csp_violations == []
     context.close()
     due.refresh_from_db()
     assert due.follow_up_done

@@ -3,6 +3,7 @@
 
 import datetime as dt
 import os
+import time
 from decimal import Decimal
 
 import pytest
@@ -41,6 +42,15 @@ def browser():
 
 
 DESKTOP = {"width": 1366, "height": 900}
+
+
+def _wait_until(page, expression: str, timeout_s: float = 30) -> None:
+    """Poll from Python: page.wait_for_function evaluates strings in the page, which the
+    Content Security Policy (no 'unsafe-eval') refuses."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        time.sleep(0.05)
 
 
 def _fits(page, width=360):
@@ -98,7 +108,7 @@ def test_a_branch_officers_day_on_a_phone(
     page.select_option("#id_outcome", "enrolled")
     with page.expect_navigation():
         page.click("#visit-form button[type=submit]")
-    page.wait_for_function("document.activeElement && document.activeElement.id !== ''")
+    _wait_until(page, "document.activeElement && document.activeElement.id !== ''")
     assert page.is_visible("[data-testid=error-summary]")
     assert page.evaluate("document.activeElement.id") == "employer-search"
     _shot(page, "day-02-visit-errors-360")
@@ -109,7 +119,7 @@ def test_a_branch_officers_day_on_a_phone(
     page.select_option("#id_outcome", "enrolled")
     page.fill("#id_workers_enrolled", "12")
     page.click("#use-location")
-    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    _wait_until(page, "document.getElementById('id_latitude').value !== ''")
     with page.expect_navigation():
         page.click("#visit-form button[type=submit]")
     page.wait_for_selector("#visit-map[data-outlined=true]")
@@ -142,7 +152,7 @@ def test_a_branch_officers_day_on_a_phone(
     with page.expect_navigation():
         page.click("form button[type=submit].btn-success")
     assert "PT Sumber Makmur" in page.inner_text("[data-testid=error-summary]")
-    page.wait_for_function("document.activeElement.id === 'id_confirm_duplicate'")
+    _wait_until(page, "document.activeElement.id === 'id_confirm_duplicate'")
     _shot(page, "day-05-near-duplicate-360")
     _fits(page)
     assert Employer.objects.count() == 1

@@ -233,7 +233,7 @@ def test_api_patch_with_an_illegal_transition_is_a_400_naming_the_field(disnaker
         f"/api/v1/cases/{sent_case.pk}/", {"state": "resolved"}, format="json"
     )
     assert response.status_code == 400
-    assert "state" in response.json()
+    assert "state" in response.json()["errors"]
 
 
 def test_api_patch_with_an_unknown_state_is_a_400(disnaker_api, sent_case):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from core.identifiers import (
     IdentifierError,
+    mask_nik,
     normalize_nib,
     normalize_npwp,
     parse_nik,
@@ -121,3 +122,11 @@ def test_nib_rejects_other_lengths_and_spreadsheet_forms(value):
     with pytest.raises(IdentifierError) as caught:
         normalize_nib(value)
     assert caught.value.code == "nib_format"
+
+
+def test_a_masked_nik_keeps_the_region_and_serial_only():
+    assert mask_nik("3673014104900001") == "3673********0001"
+
+
+def test_a_short_value_is_masked_whole():
+    assert mask_nik("1234") == "****"

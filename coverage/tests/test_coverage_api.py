@@ -70,14 +70,14 @@ def test_missing_level_is_a_400_naming_the_field(api, management_user, computed)
     api.force_authenticate(management_user)
     response = api.get(URL)
     assert response.status_code == 400
-    assert "level" in response.json()
+    assert "level" in response.json()["errors"]
 
 
 def test_unknown_level_is_a_400_naming_the_field(api, management_user, computed):
     api.force_authenticate(management_user)
     response = api.get(URL, {"level": "planet"})
     assert response.status_code == 400
-    assert "level" in response.json()
+    assert "level" in response.json()["errors"]
 
 
 @pytest.mark.parametrize("period", ["2026-13", "2026-1", "November", "2026-11-01"])
@@ -85,7 +85,7 @@ def test_malformed_period_is_a_400_naming_the_field(api, management_user, comput
     api.force_authenticate(management_user)
     response = api.get(URL, {"level": "national", "period": period})
     assert response.status_code == 400
-    assert "period" in response.json()
+    assert "period" in response.json()["errors"]
 
 
 def test_provincial_agency_key_sees_only_its_province(computed, django_assert_max_num_queries):

@@ -5,6 +5,7 @@ import shutil
 import pytest
 from django.conf import settings
 
+from core.tests.browser import watch_csp_violations
 from coverage.services import coverage_compute
 from coverage.tests.factories import AFTERWARDS
 
@@ -38,7 +39,9 @@ def logged_in_page(browser, live_server, client, user, width):
             }
         ]
     )
-    return context.new_page()
+    page = context.new_page()
+    page.csp_violations = watch_csp_violations(page)
+    return page
 
 
 @pytest.fixture
@@ -54,6 +57,7 @@ def test_map_draws_every_province_with_its_attribution(
     page.wait_for_selector("#coverage-map path.leaflet-interactive")
     assert page.locator("#coverage-map path.leaflet-interactive").count() == 38
     assert "CC BY 4.0" in page.inner_text("#coverage-map .leaflet-control-attribution")
+    assert page.csp_violations == []
 
 
 def test_province_table_sorts_by_active_participants(
@@ -67,6 +71,7 @@ def test_province_table_sorts_by_active_participants(
     assert first.inner_text() == "32"  # Jawa Barat: 0 active, ascending first
     header.click()
     assert first.inner_text() == "36"
+    assert page.csp_violations == []
 
 
 def test_dashboard_content_fits_a_phone_screen(
@@ -77,3 +82,4 @@ def test_dashboard_content_fits_a_phone_screen(
     page.wait_for_selector("#coverage-map path.leaflet-interactive")
     # Wide tables scroll inside their .table-responsive box; nothing else may stick out.
     assert page.evaluate("document.querySelector('main').scrollWidth") <= 360
+    assert page.csp_violations == []

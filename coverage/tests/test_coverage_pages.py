@@ -216,7 +216,7 @@ def test_province_table_exports_as_csv_with_raw_numbers_and_workforce_kind(
         django_assert_max_num_queries,
     )
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Nama,Kode,Peserta aktif")
     assert lines[1].split(",")[:3] == ["Provinsi 36", "36", "13"]
     assert ",estimate," in lines[1]
@@ -225,7 +225,7 @@ def test_province_table_exports_as_csv_with_raw_numbers_and_workforce_kind(
 def test_regency_table_exports_as_xlsx(client, management_user, computed):
     client.force_login(management_user)
     response = client.get("/cakupan/provinsi/36/?export=xlsx&table=kabkota")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert [row[1] for row in rows[1:]] == ["36.04", "36.71", "36.73"]
     assert rows[1][9] is None  # Kabupaten Serang: no workforce figure
@@ -234,14 +234,16 @@ def test_regency_table_exports_as_xlsx(client, management_user, computed):
 def test_trend_table_exports_every_period(client, management_user, computed):
     client.force_login(management_user)
     response = client.get("/cakupan/?export=csv&table=tren")
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == ["2026-10", "2026-11"]
 
 
 def test_employer_table_exports(client, management_user, computed):
     client.force_login(management_user)
     response = client.get("/cakupan/kabkota/36.73/?export=csv&table=pemberi-kerja")
-    assert len(response.content.decode("utf-8-sig").splitlines()) == 1 + len(ComplianceStatus)
+    assert len(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()) == 1 + len(
+        ComplianceStatus
+    )
 
 
 def test_unknown_export_table_is_a_bad_request(client, management_user, computed):
@@ -253,7 +255,10 @@ def test_unknown_export_table_is_a_bad_request(client, management_user, computed
 def test_export_respects_scope(client, branch_user, computed):
     client.force_login(branch_user)
     response = client.get("/cakupan/cabang/kc-serang/?export=csv&table=kabkota")
-    codes = [line.split(",")[1] for line in response.content.decode("utf-8-sig").splitlines()[1:]]
+    codes = [
+        line.split(",")[1]
+        for line in b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    ]
     assert codes == ["36.04", "36.73"]
 
 

@@ -7,26 +7,26 @@ from django.db import connection
 from bpjs_outreach.celery import app as celery_app
 from coverage.models import CoverageSnapshot
 from coverage.services import coverage_recompute_later
-from coverage.tasks import coverage_compute
+from coverage.tasks import coverage_compute_task
 
 NOVEMBER = dt.date(2026, 11, 1)
 
 
 @pytest.mark.django_db
 def test_task_computes_the_month_given_as_yyyy_mm(small_world):
-    assert coverage_compute.delay("2026-11").get() == 9
+    assert coverage_compute_task.delay("2026-11").get() == 9
     assert CoverageSnapshot.objects.filter(period=NOVEMBER).count() == 9
 
 
 @pytest.mark.django_db
 def test_task_is_idempotent(small_world):
-    coverage_compute.delay("2026-11")
+    coverage_compute_task.delay("2026-11")
     first = list(
         CoverageSnapshot.objects.filter(period=NOVEMBER)
         .order_by("level", "code")
         .values_list("level", "code", "active_total", "coverage_pct", "gap_to_target")
     )
-    coverage_compute.delay("2026-11-01")
+    coverage_compute_task.delay("2026-11-01")
     second = list(
         CoverageSnapshot.objects.filter(period=NOVEMBER)
         .order_by("level", "code")
@@ -39,7 +39,7 @@ def test_task_is_idempotent(small_world):
 def test_task_without_a_period_computes_the_current_month(small_world):
     from django.utils import timezone
 
-    coverage_compute.delay()
+    coverage_compute_task.delay()
     assert CoverageSnapshot.objects.filter(period=timezone.localdate().replace(day=1)).exists()
 
 
@@ -56,14 +56,14 @@ def test_recompute_later_runs_only_after_the_callers_transaction_commits(
 
 def test_recompute_is_scheduled_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["coverage-compute-daily"]
-    assert entry["task"] == coverage_compute.name == "coverage.compute"
+    assert entry["task"] == coverage_compute_task.name == "coverage.compute"
 
 
 @pytest.mark.django_db
 def test_admin_action_recomputes_the_selected_periods(client, admin_user, small_world):
     from participants.models import Participant, ParticipantStatus
 
-    coverage_compute.delay("2026-11")
+    coverage_compute_task.delay("2026-11")
     before = CoverageSnapshot.objects.get(period=NOVEMBER, level="national").active_total
     Participant.objects.filter(work_regency_id="36.71", status=ParticipantStatus.ACTIVE).update(
         status=ParticipantStatus.INACTIVE
@@ -84,14 +84,14 @@ def test_admin_action_recomputes_the_selected_periods(client, admin_user, small_
 def test_task_runs_on_a_real_worker_when_redis_is_configured(small_world):
     """With PostgreSQL and REDIS_URL the task goes through the broker to a worker thread."""
     if not settings.REDIS_URL or connection.vendor != "postgresql":
-        assert coverage_compute.delay("2026-11").get() == 9
+        assert coverage_compute_task.delay("2026-11").get() == 9
         return
     from celery.contrib.testing.worker import start_worker
     from celery.result import EagerResult
 
     celery_app.conf.task_always_eager = False
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        result = coverage_compute.delay("2026-11")
+        result = coverage_compute_task.delay("2026-11")
         assert not isinstance(result, EagerResult)
         assert result.get(timeout=60) == 9
     assert CoverageSnapshot.objects.filter(period=NOVEMBER).count() == 9

@@ -5,7 +5,7 @@ from django.utils import timezone
 from accounts.models import User
 from coverage.models import CoverageSnapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_allowed")]
 
 
 def test_seed_demo_leaves_dashboards_with_data_for_six_months(client):

@@ -231,7 +231,7 @@ def test_panel_exports_as_csv_with_the_same_numbers(
         django_assert_max_num_queries,
     )
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:5] == ["Instansi", "Jenis", "Wilayah", "Daftar selesai", "Baris dikirim"]
     pemkot = next(row for row in rows if row[0] == "Pemkot Serang (uji)")
     assert pemkot[3:12] == ["2", "9", "1", "1", "7", "1", "1", "4", "1"]
@@ -244,7 +244,7 @@ def test_panel_exports_as_xlsx(client, management_user, computed, django_assert_
         "/cakupan/provinsi/36/?period=2026-11&export=xlsx&table=instansi-mitra",
         django_assert_max_num_queries,
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = list(sheet.values)
     assert [row[0] for row in values[1:]] == ["Pemkot Serang (uji)", "Disnaker Banten (uji)"]
     assert values[1][4] == 9

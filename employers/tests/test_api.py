@@ -75,7 +75,7 @@ def test_status_change_without_reason_is_a_400_naming_the_field(branch_user, ser
         detail(serang_employer), {"compliance_status": "registered"}, format="json"
     )
     assert response.status_code == 400
-    assert "reason" in response.json()
+    assert "reason" in response.json()["errors"]
 
 
 def test_invalid_npwp_is_a_400_naming_the_field(branch_user, serang_employer):
@@ -83,7 +83,7 @@ def test_invalid_npwp_is_a_400_naming_the_field(branch_user, serang_employer):
         detail(serang_employer), {"npwp": "12345"}, format="json"
     )
     assert response.status_code == 400
-    assert "npwp" in response.json()
+    assert "npwp" in response.json()["errors"]
 
 
 def test_management_can_read_but_not_write(management_user, serang_employer):

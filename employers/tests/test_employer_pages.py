@@ -128,7 +128,7 @@ def test_xlsx_export_keeps_npp_as_text_and_respects_scope(
 ):
     client.force_login(branch_user)
     response = client.get(LIST, {"export": "xlsx"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == ["CV Gamma", "PT Alfa", "PT Beta"]
 

@@ -5,7 +5,7 @@ from accounts import permissions
 from accounts.models import User
 from campaigns.models import Campaign, EscalationCase
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_allowed")]
 
 
 def test_seed_demo_gives_the_disnaker_user_one_sent_case_and_stays_idempotent():

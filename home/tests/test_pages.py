@@ -1,5 +1,6 @@
 import pytest
 from django.template import Context, Template
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
@@ -30,9 +31,11 @@ def test_branch_user_logs_in_and_sees_only_their_employer_count(
 ):
     EmployerFactory(branch=branch_user.branch)
     EmployerFactory(branch=branch_tangerang)
-    assert client.login(username="serang", password="test-pass-123")
+    assert client.login(
+        request=RequestFactory().post("/masuk/"), username="serang", password="test-pass-123"
+    )
     # Session, user, counts, follow-ups, leads and their count, proposals, campaigns,
-    # sanction steps due, unread notifications.
+    # sanction steps due.
     with django_assert_max_num_queries(16):
         response = client.get(reverse("home"))
     assert response.status_code == 200

@@ -156,7 +156,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_case(
     client.force_login(disnaker_reader)
     inbox = client.get(reverse("notifications:inbox")).content.decode()
     assert "Kasus baru dari Cabang Serang Raya: PT Diadukan" in inbox
-    response = client.post(reverse("notifications:open", args=[notification.pk]))
+    response = client.post(reverse("notifications:open"), {"notification": notification.pk})
     notification.refresh_from_db()
     assert response.url == reverse("cases:detail", args=[draft_case.pk])
     assert notification.read_at is not None
@@ -169,7 +169,7 @@ def test_nobody_can_read_or_open_someone_elses_notification(
     notification = Notification.objects.get()
     client.force_login(branch_user)
     assert "PT Diadukan" not in client.get(reverse("notifications:inbox")).content.decode()
-    client.post(reverse("notifications:open", args=[notification.pk]))
+    client.post(reverse("notifications:open"), {"notification": notification.pk})
     notification.refresh_from_db()
     assert notification.read_at is None
 

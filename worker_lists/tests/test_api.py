@@ -108,7 +108,7 @@ def test_an_unknown_outcome_filter_is_a_400_naming_the_field(world, submit, api_
     answer = api_client.get(f"{response.json()['url']}rows/", {"outcome": "maybe"})
 
     assert answer.status_code == 400
-    assert "outcome" in answer.json()
+    assert "outcome" in answer.json()["errors"]
 
 
 def test_error_messages_are_in_english_with_accept_language_en(world, submit, api_client):
@@ -202,7 +202,7 @@ def test_bad_json_input_is_a_400_naming_the_field(world, api_client, body, field
     response = api_client.post(URL, body, format="json")
 
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
 
 
 def test_malformed_json_is_a_400(world, api_client):
@@ -292,7 +292,7 @@ def test_a_multipart_file_field_sent_as_text_is_a_400_naming_the_field(world, ap
     response = api_client.post(URL, {"reference": "x", "file": "nik;nama"}, format="multipart")
 
     assert response.status_code == 400
-    assert "file" in response.json()
+    assert "file" in response.json()["errors"]
 
 
 def test_an_unreadable_uploaded_file_is_accepted_then_fails_with_a_reason(

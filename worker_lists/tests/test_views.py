@@ -206,3 +206,42 @@ def test_the_upload_page_lists_only_the_agencys_own_lists(
 
     assert reverse("worker-list-detail", args=[processed.pk]) in content
     assert reverse("worker-list-detail", args=[theirs.pk]) not in content
+
+
+def test_the_board_sees_lead_niks_masked(world, client, management_user, processed):
+    client.force_login(management_user)
+
+    content = client.get(reverse("lead-list")).content.decode()
+
+    assert nik(1) not in content
+    assert f"{nik(1)[:4]}********{nik(1)[-4:]}" in content
+
+
+def test_the_board_sees_list_row_niks_masked(world, client, management_user, processed):
+    client.force_login(management_user)
+
+    content = client.get(reverse("worker-list-detail", args=[processed.pk])).content.decode()
+
+    assert nik(1) not in content
+    assert f"{nik(1)[:4]}********{nik(1)[-4:]}" in content
+
+
+def test_the_submitting_agency_sees_its_rows_niks_in_full(world, client, agency_user, processed):
+    client.force_login(agency_user)
+
+    content = client.get(reverse("worker-list-detail", args=[processed.pk])).content.decode()
+
+    assert nik(1) in content
+
+
+def test_a_lead_status_change_is_audited_with_who_and_without_personal_data(
+    world, client, branch_user, processed
+):
+    lead = EnrollmentLead.objects.get(nik=nik(1))
+    client.force_login(branch_user)
+
+    client.post(reverse("lead-status-update", args=[lead.pk]), {"status": "enrolled"})
+
+    change = lead.history.latest()
+    assert (change.status, change.history_user) == ("enrolled", branch_user)
+    assert not hasattr(change, "nik")

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from home.demo import DEMO_PASSWORD, demo_data_create, demo_worker_list_submit
 from regions.models import BranchOffice
@@ -10,6 +10,11 @@ class Command(BaseCommand):
     help = "Load reference data and clearly synthetic demo data, and print demo logins. Idempotent."
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # The demo creates `admin` and other logins with a password printed in the README.
+            raise CommandError(
+                "seed_demo creates logins with a published password: it runs only with DEBUG on."
+            )
         call_command("load_regions", stdout=self.stdout)
         if not BranchOffice.objects.exists():
             call_command(

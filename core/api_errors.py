@@ -1,0 +1,98 @@
+"""The API's error answers: services raise, this one DRF exception handler turns it into JSON.
+
+A refused request answers `{"detail": "...", "errors": {"field": ["message", ...]}}` whether the
+refusal came from a serializer, a Django ValidationError or a ServiceError, so partner systems
+parse one shape. Nested fields are flattened to one key per field: `rows[3]`, `rows[3].nik`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+
+class ServiceError(Exception):
+    """A service refused the request; the API answers `status_code`, naming `field` if given.
+
+    Domain apps subclass it for their own refusals, so views need no try/except.
+    """
+
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, message: str, *, field: str | None = None):
+        self.message = message
+        self.field = field
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+def _flatten(detail: Any, name: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {field path: [messages]}."""
+    non_field = api_settings.NON_FIELD_ERRORS_KEY
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, messages: dict[str, list[str]]) -> None:
+        for field, texts in messages.items():
+            errors.setdefault(field, []).extend(texts)
+
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if isinstance(key, int):  # ListField errors are keyed by the item's index
+                path = f"{name}[{key}]"
+            elif key == non_field and name:  # an object's own error belongs to the object
+                path = name
+            else:
+                path = f"{name}.{key}" if name else str(key)
+            add(path, _flatten(value, path))
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, dict | list):  # many=True serializers: one entry per item
+                add(f"{name}[{index}]", _flatten(value, f"{name}[{index}]"))
+            else:
+                errors.setdefault(name or non_field, []).append(str(value))
+    else:
+        errors.setdefault(name or non_field, []).append(str(detail))
+    return errors
+
+
+def _django_errors(error: DjangoValidationError) -> dict[str, list[str]]:
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
+        for field, messages in error.message_dict.items()
+    }
+
+
+def _refusal(errors: dict[str, list[str]], status_code: int) -> Response:
+    messages = [message for texts in errors.values() for message in texts]
+    # One message reads well on its own; several are summed up and listed under `errors`.
+    detail = messages[0] if len(messages) == 1 else str(exceptions.ValidationError.default_detail)
+    set_rollback()  # as DRF does for its own errors: nothing of a refused request is written
+    return Response({"detail": detail, "errors": errors}, status=status_code)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: validation and service errors in one JSON shape."""
+    if isinstance(exc, exceptions.ValidationError):
+        return _refusal(_flatten(exc.detail), exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        return _refusal(_django_errors(exc), status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ServiceError):
+        field = exc.field or api_settings.NON_FIELD_ERRORS_KEY
+        return _refusal({field: [exc.message]}, exc.status_code)
+    if isinstance(exc, DjangoPermissionDenied):
+        # DRF's own handler drops the reason a service gave; the caller should read it.
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is not None and not isinstance(response.data, dict):
+        # DRF answers a bare list or string for some errors; clients always get an object.
+        response.data = {"detail": response.data}
+    return response
