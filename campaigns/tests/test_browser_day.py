@@ -104,7 +104,8 @@ def test_a_branch_officers_day_on_a_phone(
     _fits(page)
 
     # A failed submit: the summary is on top and the first invalid field has the focus.
-    page.click("[data-testid=home-log-visit]")
+    with page.expect_navigation():
+        page.click("[data-testid=home-log-visit]")
     page.select_option("#id_outcome", "enrolled")
     with page.expect_navigation():
         page.click("#visit-form button[type=submit]")
@@ -113,6 +114,7 @@ def test_a_branch_officers_day_on_a_phone(
     assert page.evaluate("document.activeElement.id") == "employer-search"
     _shot(page, "day-02-visit-errors-360")
 
+    page.wait_for_load_state("load")
     page.fill("#employer-search", "sumber")
     page.click("[data-employer-id]")
     page.select_option("#id_purpose", "registration")
