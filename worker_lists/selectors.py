@@ -100,9 +100,8 @@ LEAD_EXPORT_HEADER = [
 
 
 def lead_export_rows(*, leads: QuerySet[EnrollmentLead], full_nik: bool) -> Iterator[list]:
-    """Lead rows for a CSV export, header first, streamed in chunks. Roles that do not work with
-    the person get the NIK masked (UU PDP)."""
-    yield LEAD_EXPORT_HEADER
+    """Lead rows for an export (header apart: LEAD_EXPORT_HEADER), streamed in chunks. Roles
+    that do not work with the person get the NIK masked (UU PDP)."""
     rows = leads.order_by("id").values_list(
         "nik",
         "full_name",

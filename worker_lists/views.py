@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Ability, ability_required_page, can, can_update_lead
+from core.exports import EXPORT_FORMATS, export_response
 
 from . import selectors, services
 from .forms import LeadFilterForm, LeadSearchForm, RowFilterForm, WorkerListUploadForm
@@ -87,21 +86,6 @@ def worker_list_progress(request: HttpRequest, pk: int) -> HttpResponse:
 LEAD_SEARCH_SESSION_KEY = "lead_search"
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _leads_csv(rows) -> StreamingHttpResponse:
-    """The lead export as CSV (a small local writer until the project's export helper lands)."""
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="prospek.csv"'
-    return response
-
-
 @ability_required_page(Ability.VIEW_LEADS)
 @require_http_methods(["GET", "POST"])
 def lead_list(request: HttpRequest) -> HttpResponse:
@@ -124,11 +108,16 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         status=values.get("status") or None,
         search=search,
     )
-    if request.GET.get("export") == "csv":
-        return _leads_csv(
-            selectors.lead_export_rows(
+    export = request.GET.get("export")
+    if export in EXPORT_FORMATS:
+        return export_response(
+            header=selectors.LEAD_EXPORT_HEADER,
+            rows=selectors.lead_export_rows(
                 leads=leads, full_nik=can(request.user, Ability.SEE_FULL_NIK)
-            )
+            ),
+            file_format=export,
+            filename="prospek",
+            sheet_title="prospek",
         )
     page = Paginator(leads, 50).get_page(request.GET.get("page"))
     for lead in page.object_list:

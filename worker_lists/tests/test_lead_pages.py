@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from worker_lists.models import EnrollmentLead
 from worker_lists.services import worker_list_process
@@ -71,7 +72,8 @@ def test_leads_export_as_csv_with_the_current_filters_and_search(client, branch_
     client.force_login(branch_user)
     client.post(LEADS, {"q": "rahmawati"})
     response = client.get(LEADS, {"export": "csv"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    text = b"".join(response.streaming_content).decode().lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:2] == ["nik", "full_name"]
     assert [row[:2] for row in rows[1:]] == [[nik(20), "Siti Rahmawati"]]
 
@@ -79,7 +81,8 @@ def test_leads_export_as_csv_with_the_current_filters_and_search(client, branch_
 def test_the_board_exports_leads_with_masked_niks(client, management_user, processed):
     client.force_login(management_user)
     response = client.get(LEADS, {"export": "csv"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    text = b"".join(response.streaming_content).decode().lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) == 14
     assert all(row[0].endswith("*" * 10) for row in rows[1:])
 
@@ -89,3 +92,11 @@ def test_home_shows_the_number_of_new_leads_not_ten_plus(client, branch_user, pr
     html = client.get(reverse("home")).content.decode()
     badge = html.split('data-testid="new-lead-count">')[1].split("<")[0]
     assert badge == "13"
+
+
+def test_leads_export_as_xlsx_too(client, branch_user, processed):
+    client.force_login(branch_user)
+    response = client.get(LEADS, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.max_row == 14
+    assert response["Cache-Control"] == "no-store, private"
