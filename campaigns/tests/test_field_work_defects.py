@@ -320,3 +320,18 @@ def test_a_service_error_marks_its_field_invalid_for_the_page_to_focus(
     field = str(response.context["form"]["letter_number"])
     assert 'aria-invalid="true"' in field
     assert "is-invalid" in field
+
+
+def test_the_case_api_gives_the_agency_location_and_arrears(
+    employer, disnaker, branch_user, disnaker_user
+):
+    from rest_framework.test import APIClient
+
+    EscalationCaseFactory(
+        employer=employer, agency=disnaker, created_by=branch_user, arrears_amount=Decimal(7)
+    )
+    client = APIClient()
+    client.force_login(disnaker_user)
+    row = client.get("/api/v1/cases/").json()["results"][0]
+    assert (row["employer"]["regency_code"], row["arrears_amount"]) == ("36.73", "7")
+    assert row["branch"] == employer.branch.name
