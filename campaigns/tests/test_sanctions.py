@@ -318,3 +318,13 @@ def test_the_board_home_shows_the_sanction_totals_per_kanwil(
     table = html.split('data-testid="sanction-totals"')[1].split("</table>")[0]
     assert kanwil_banten.name in table
     assert "5.000.000" in table
+
+
+def test_the_case_page_names_the_rung_the_case_followed(client, employer, branch_user, disnaker):
+    _issue(employer, branch_user, SanctionKind.WARNING_1)
+    case = case_open(
+        employer=employer, agency=disnaker, kind="inspection", summary="x", user=branch_user
+    )
+    client.force_login(branch_user)
+    html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "B/warning_1/2025" in html.split('data-testid="case-sanction-step"')[1][:200]
