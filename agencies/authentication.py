@@ -75,9 +75,25 @@ class AgencyApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
-    """Per-key request budget (REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['api_key'])."""
+    """Per-key request budget, per scope: REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'][scope].
+
+    A view may name its scope in `api_key_throttle_scope` (worker lists: "api_key_submit" for
+    submitting, "api_key_read" for polling and reading), so each scope has its own budget;
+    views that name none share "api_key".
+    """
 
     scope = "api_key"
+    scope_attr = "api_key_throttle_scope"
+
+    def __init__(self):
+        # The rate depends on the view's scope, known only in allow_request.
+        pass
+
+    def allow_request(self, request, view):
+        self.scope = getattr(view, self.scope_attr, type(self).scope)
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
 
     def get_cache_key(self, request, view):
         if not isinstance(request.auth, AgencyAPIKey):

@@ -226,11 +226,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per API key and scope (agencies.authentication.ApiKeyRateThrottle): a view names its scope
+    # in `api_key_throttle_scope`; polling a list's status and reading its rows ("read") never
+    # spend the budget for submitting lists ("submit").
     "DEFAULT_THROTTLE_RATES": {
         "api_key": env("API_KEY_THROTTLE_RATE", default="120/minute"),
+        "api_key_submit": env("API_KEY_SUBMIT_THROTTLE_RATE", default="120/minute"),
+        "api_key_read": env("API_KEY_READ_THROTTLE_RATE", default="600/minute"),
         "session_user": env("API_SESSION_THROTTLE_RATE", default="120/minute"),
     },
     "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
@@ -243,6 +248,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request and response components apart: a multipart file is then `format: binary`, and
+    # request-only constraints (minLength) are stated.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api_schema.document_error_responses",
+    ],
 }
 
 # Content-Security-Policy: scripts, styles, images and connections from this origin only; no

@@ -3,7 +3,7 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -45,6 +45,8 @@ api_v1 = [
     *worker_list_api,
     path("cases/", CaseListApi.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", CaseDetailApi.as_view(), name="api-case-detail"),
+    # Last: any other address under the API answers the API's JSON 404.
+    re_path(r"^(?P<path>.*)$", core_views.api_not_found, name="api-not-found"),
 ]
 
 urlpatterns = [

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import AgencyAPIKey
+from core.pagination import PageNumberPagination, paginated
 
 from . import selectors, services
 from .models import CaseKind, CaseState, EscalationCase
@@ -80,7 +80,11 @@ class CaseListApi(APIView):
         state = serializers.ChoiceField(choices=CaseState.choices, required=False)
         kind = serializers.ChoiceField(choices=CaseKind.choices, required=False)
 
-    @extend_schema(parameters=[FilterSerializer], responses=CaseOutput(many=True))
+    @extend_schema(
+        operation_id="cases_list",
+        parameters=[FilterSerializer, *PageNumberPagination.schema_parameters()],
+        responses=paginated(CaseOutput, "PaginatedCaseList"),
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

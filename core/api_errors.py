@@ -12,11 +12,24 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
+
+# The two answer shapes, for the schema.
+ERROR_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+ERROR_WITH_FIELDS = inline_serializer(
+    "ErrorWithFields",
+    fields={
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+    },
+)
 
 
 class ServiceError(Exception):
@@ -79,6 +92,62 @@ def _refusal(errors: dict[str, list[str]], status_code: int) -> Response:
     return Response({"detail": detail, "errors": errors}, status=status_code)
 
 
+def _in_request_language(exc: exceptions.APIException, method: str) -> None:
+    """DRF's own messages, from this project's catalogue: DRF's Indonesian one is incomplete and
+    mixes languages (a 429 read half Indonesian, half English)."""
+    if isinstance(exc, exceptions.Throttled):
+        exc.detail = exceptions.ErrorDetail(
+            _("Terlalu banyak permintaan. Coba lagi dalam %(wait)s detik.")
+            % {"wait": int(exc.wait or 1) if exc.wait is not None else 60},
+            exc.default_code,
+        )
+    elif isinstance(exc, exceptions.MethodNotAllowed):
+        exc.detail = exceptions.ErrorDetail(
+            _("Metode %(method)s tidak diizinkan di alamat ini.") % {"method": method},
+            exc.default_code,
+        )
+    elif isinstance(exc, exceptions.NotAuthenticated):
+        exc.detail = exceptions.ErrorDetail(
+            _("Kredensial tidak diberikan: kirim header Authorization: Api-Key <kunci>."),
+            exc.default_code,
+        )
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        exc.detail = exceptions.ErrorDetail(
+            _("Jenis isi permintaan tidak didukung."), exc.default_code
+        )
+    elif isinstance(exc, exceptions.NotAcceptable):
+        exc.detail = exceptions.ErrorDetail(
+            _("Format jawaban yang diminta tidak tersedia."), exc.default_code
+        )
+    elif isinstance(exc, exceptions.NotFound) and str(exc.detail) in (
+        "Not found.",
+        str(exceptions.NotFound.default_detail),
+    ):
+        exc.detail = exceptions.ErrorDetail(_("Tidak ditemukan."), exc.default_code)
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF"):
+        exc.detail = exceptions.ErrorDetail(
+            _(
+                "Permintaan ditolak: token CSRF tidak ada atau tidak cocok. Klien API "
+                "memakai header Authorization: Api-Key <kunci>."
+            ),
+            exc.default_code,
+        )
+    elif isinstance(exc, exceptions.ParseError) and (
+        str(exc.detail).startswith("Multipart form parse error")
+        or str(exc.detail) in ("Malformed request.", str(exceptions.ParseError.default_detail))
+    ):
+        exc.detail = exceptions.ErrorDetail(
+            _("Isi permintaan tidak dapat dibaca."), exc.default_code
+        )
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail) in (
+        "You do not have permission to perform this action.",
+        str(exceptions.PermissionDenied.default_detail),
+    ):
+        exc.detail = exceptions.ErrorDetail(
+            _("Anda tidak berwenang melakukan tindakan ini."), exc.default_code
+        )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: validation and service errors in one JSON shape."""
     if isinstance(exc, exceptions.ValidationError):
@@ -91,6 +160,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoPermissionDenied):
         # DRF's own handler drops the reason a service gave; the caller should read it.
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    if isinstance(exc, exceptions.APIException):
+        _in_request_language(exc, getattr(context.get("request"), "method", ""))
     response = drf_exception_handler(exc, context)
     if response is not None and not isinstance(response.data, dict):
         # DRF answers a bare list or string for some errors; clients always get an object.

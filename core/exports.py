@@ -58,7 +58,12 @@ def _csv_response(
 
 
 def _xlsx_response(
-    header: Sequence[str], rows: Iterable[Sequence[object]], filename: str, sheet_title: str
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    filename: str,
+    sheet_title: str,
+    notes: Sequence[str] = (),
+    notes_title: str = "notes",
 ) -> FileResponse:
     # write_only keeps memory flat for a million-row report; the workbook is staged on disk
     # because XLSX is a zip whose directory comes last, so it cannot be streamed as it is made.
@@ -69,6 +74,10 @@ def _xlsx_response(
         # openpyxl stores a string starting with "=" as a formula; escaped strings never do,
         # so every string cell is written with the string data type.
         sheet.append(row)
+    if notes:
+        notes_sheet = workbook.create_sheet(title=notes_title[:31])
+        for line in notes:
+            notes_sheet.append([cell_escape(line)])
     staged = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(staged)
     staged.seek(0)
@@ -84,15 +93,21 @@ def export_response(
     file_format: str,
     filename: str,
     sheet_title: str = "data",
+    notes: Sequence[str] = (),
+    notes_title: str = "notes",
 ) -> StreamingHttpResponse | FileResponse:
     """`rows` (without the header) as a CSV or XLSX download named `filename` plus extension.
+
+    `notes` (one line each) go to a second sheet of an XLSX; a CSV has room for one table only.
 
     Raises ValueError for another format: callers check the format they accept first.
     """
     if file_format == "csv":
         response = _csv_response(header, rows, f"{filename}.csv")
     elif file_format == "xlsx":
-        response = _xlsx_response(header, rows, f"{filename}.xlsx", sheet_title)
+        response = _xlsx_response(
+            header, rows, f"{filename}.xlsx", sheet_title, notes=notes, notes_title=notes_title
+        )
     else:
         raise ValueError(f"unknown export format {file_format!r}")
     # Exports may hold personal data (names, NIKs): no browser or proxy cache keeps a copy.

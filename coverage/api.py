@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -26,13 +27,19 @@ API_LEVELS = [
 ]
 
 
+_PERIOD_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+
+
 class CoverageListApi(APIView):
     permission_classes = [ability_required(Ability.READ_COVERAGE_API)]
 
     class FilterSerializer(serializers.Serializer):
         level = serializers.ChoiceField(choices=API_LEVELS)
         period = serializers.CharField(
-            required=False, help_text="YYYY-MM; default: the latest computed period."
+            required=False,
+            help_text="YYYY-MM; default: the latest computed period.",
+            # The schema tells clients the form (schemathesis sends only what it allows).
+            validators=[RegexValidator(_PERIOD_PATTERN)],
         )
         parent = serializers.CharField(
             required=False,
@@ -42,7 +49,8 @@ class CoverageListApi(APIView):
 
         def validate_period(self, value: str) -> dt.date:
             match = re.fullmatch(r"(\d{4})-(\d{2})", value)
-            if not match or not 1 <= int(match.group(2)) <= 12:
+            # Year 0000 matches the pattern but is no date (ValueError, a 500).
+            if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
                 raise serializers.ValidationError(_("Format periode harus YYYY-MM."))
             return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
@@ -126,8 +134,16 @@ class CoverageListApi(APIView):
             OpenApiParameter(
                 "level", str, enum=[str(level) for level in API_LEVELS], required=True
             ),
-            OpenApiParameter("period", str, description="YYYY-MM (default: latest)"),
-            OpenApiParameter("parent", str, description="parent code (province or Kanwil)"),
+            OpenApiParameter(
+                "period",
+                {"type": "string", "pattern": _PERIOD_PATTERN},
+                description="YYYY-MM (default: latest)",
+            ),
+            OpenApiParameter(
+                "parent",
+                {"type": "string", "maxLength": 20},
+                description="parent code (province or Kanwil)",
+            ),
         ],
         responses=inline_serializer(
             name="CoverageList",

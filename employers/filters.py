@@ -63,6 +63,13 @@ class EmployerFilter(django_filters.FilterSet):
         fields = ["q", "compliance_status", "regency", "district", "sector", "size_class"]
 
     def __init__(self, data=None, *args, user=None, **kwargs):
+        if data is not None and any("\x00" in value for value in data.values()):
+            # No code or name holds a NUL, and PostgreSQL refuses one in a query (a 500):
+            # a value carrying one matches nothing it could name, so it is dropped.
+            data = data.copy()
+            for key, value in list(data.items()):
+                if "\x00" in value:
+                    data[key] = value.replace("\x00", "")
         if data is not None and hasattr(data, "getlist"):
             # "Semua" is an empty option of the status select: an empty value means "any status",
             # not an invalid choice.

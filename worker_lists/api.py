@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.validators import RegexValidator
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -18,27 +22,61 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import ParseError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import Ability, ability_required
+from accounts.permissions import Ability, ability_required, can
 from agencies.models import AgencyAPIKey
+from core.api_errors import ERROR_DETAIL, ERROR_WITH_FIELDS
+from core.exports import XLSX_CONTENT_TYPE
+from core.identifiers import mask_nik
+from core.pagination import PageNumberPagination, paginated
 
 from . import reports, selectors, services
 from .models import OUTCOMES, WorkerListSubmission
+from .reading import UnreadableFileError, check_header, printable_filename
 
-_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
-# The refusal shape of core.api_errors: one summary and the messages per field.
-_REFUSAL = inline_serializer(
-    "ErrorWithFields",
-    fields={
-        "detail": serializers.CharField(),
-        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-    },
+_DETAIL = ERROR_DETAIL
+_REFUSAL = ERROR_WITH_FIELDS
+IDEMPOTENCY_KEY_MAX_LENGTH = 200
+# Visible ASCII and spaces (a UUID, a batch number): what every HTTP stack carries unchanged.
+_IDEMPOTENCY_KEY = re.compile(r"^[ -~]*$")
+# Throttle scopes (agencies.authentication.ApiKeyRateThrottle): polling and reading the rows
+# of a list never eat into the budget for submitting lists, and the other way round.
+SUBMIT_SCOPE = "api_key_submit"
+READ_SCOPE = "api_key_read"
+# A reference must hold something besides blanks and no NUL (PostgreSQL refuses NUL in text);
+# the pattern is also what the schema tells clients.
+_REFERENCE = RegexValidator(
+    r"^[^\x00]*[^\s\x00][^\x00]*$",
+    message=gettext_lazy("Referensi wajib diisi dan tidak boleh berisi karakter NUL."),
 )
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+
+class FormMultiPartParser(MultiPartParser):
+    """Django's form limits (a text field over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields)
+    raise outside DRF's parse errors and would answer Django's HTML 400 page: answer JSON."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RequestDataTooBig:
+            raise PayloadTooLarge(
+                _(
+                    "Isian teks pada formulir melebihi batas %(limit)s byte. Kirim daftar "
+                    "sebagai file pada isian `file`, atau sebagai JSON."
+                )
+                % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+            ) from None
+        except (TooManyFieldsSent, TooManyFilesSent):
+            raise ParseError(_("Formulir berisi terlalu banyak isian.")) from None
 
 
 class StreamedJsonParser(BaseParser):
@@ -53,6 +91,8 @@ class StreamedJsonParser(BaseParser):
             return json.load(codecs.getreader("utf-8")(stream))
         except ValueError as error:
             raise ParseError(_("JSON tidak valid: %(error)s") % {"error": error}) from None
+        except RecursionError:
+            raise ParseError(_("JSON tidak valid: bersarang terlalu dalam.")) from None
 
 
 def _too_large(size: int, limit: int) -> Response:
@@ -94,34 +134,65 @@ def _submission_or_404(request, pk: int) -> WorkerListSubmission:
     return submission
 
 
-# The documented shape of one JSON row. Only the shape is checked on submission: values are
+# The documented shape of the JSON rows. Only the shape is checked on submission: values are
 # checked row by row after acceptance (validation.RowChecker), so one bad NIK marks its own row
 # in the report instead of refusing the whole list.
-_JSON_ROW_SCHEMA = inline_serializer(
-    "WorkerListJsonRow",
-    fields={
-        "nik": serializers.CharField(),
-        "full_name": serializers.CharField(),
-        "birth_date": serializers.DateField(),
-        "work_regency_code": serializers.CharField(),
-        "unit": serializers.CharField(required=False),
-        "position": serializers.CharField(required=False),
+_JSON_ROWS_SCHEMA = {
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "type": "object",
+        "properties": {
+            "nik": {"type": "string", "example": "3673011204900001"},
+            "full_name": {"type": "string", "maxLength": 150},
+            "birth_date": {
+                "type": "string",
+                "description": "DD/MM/YYYY, YYYY-MM-DD or 12 April 1990; four-digit year.",
+                "example": "12/04/1990",
+            },
+            "work_regency_code": {"type": "string", "example": "36.73"},
+            "unit": {"type": "string", "maxLength": 200},
+            "position": {"type": "string", "maxLength": 200},
+        },
+        "required": ["nik", "full_name", "birth_date", "work_regency_code"],
     },
-    many=True,
-)
+}
 
 
-@extend_schema_field(_JSON_ROW_SCHEMA)
+def _unstorable_text(value: str) -> bool:
+    """A lone surrogate ("\\ud800" in JSON) cannot be encoded, stored or shown."""
+    if value.isascii():
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+@extend_schema_field(_JSON_ROWS_SCHEMA)
 class JsonRowsField(serializers.ListField):
-    """A list of JSON objects; a row that is not an object is refused under `rows[index]`."""
+    """A list of JSON objects; a row that is not an object is refused under `rows[index]`, a
+    value that is no text at all (a lone surrogate) under `rows[index].field`.
+
+    Line breaks inside values become spaces: no column of a worker list holds one, and the
+    rows are staged as CSV, where one would split the row.
+    """
 
     def run_child_validation(self, data: list) -> list:
-        # One isinstance per row rather than a child field: a JSON list may hold 100,000 rows.
-        errors = {
-            index: [_("Baris %(row)s harus berupa objek JSON.") % {"row": index + 1}]
-            for index, row in enumerate(data)
-            if not isinstance(row, dict)
-        }
+        # Plain loops rather than child fields: a JSON list may hold 100,000 rows.
+        errors: dict[object, list[str]] = {}
+        for index, row in enumerate(data):
+            if not isinstance(row, dict):
+                errors[index] = [_("Baris %(row)s harus berupa objek JSON.") % {"row": index + 1}]
+                continue
+            for field, value in row.items():
+                if value.__class__ is not str:
+                    continue
+                if _unstorable_text(value):
+                    errors[index] = {field: [_("Teks berisi karakter yang tidak sah.")]}
+                elif "\n" in value or "\r" in value:
+                    row[field] = " ".join(value.splitlines())
         if errors:
             raise serializers.ValidationError(errors)
         return data
@@ -129,25 +200,41 @@ class JsonRowsField(serializers.ListField):
 
 class WorkerListCreateApi(APIView):
     permission_classes = [ability_required(Ability.SUBMIT_WORKER_LIST)]
-    parser_classes = [StreamedJsonParser, MultiPartParser, FormParser]
+    parser_classes = [StreamedJsonParser, FormMultiPartParser, FormParser]
+    api_key_throttle_scope = SUBMIT_SCOPE
 
     class JsonInputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "WorkerListJsonInput"
 
-        reference = serializers.CharField(max_length=200, min_length=1)
+        reference = serializers.CharField(max_length=200, min_length=1, validators=[_REFERENCE])
         rows = JsonRowsField(
-            help_text="Rows are checked one by one after acceptance; see the rows endpoint."
+            allow_empty=False,
+            error_messages={"empty": gettext_lazy("Daftar baris tidak boleh kosong.")},
+            help_text="At least one row. Rows are checked one by one after acceptance; see the "
+            "rows endpoint.",
         )
 
     class FileInputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "WorkerListFileInput"
 
-        reference = serializers.CharField(max_length=200, min_length=1)
+        reference = serializers.CharField(max_length=200, min_length=1, validators=[_REFERENCE])
         file = serializers.FileField(
-            help_text="CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX; headers in row 1."
+            help_text="CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX; headers in row 1 "
+            "(nik, nama, tanggal_lahir, kode_kabkota, unit_kerja, jabatan)."
         )
+
+        def validate_file(self, upload):
+            # An empty file or one without the required headers is refused now, not after a
+            # trip through the queue; the worker reads the rest.
+            if upload.size > settings.WORKER_LIST_MAX_UPLOAD_BYTES:
+                return upload  # answered 413 by the view
+            try:
+                check_header(upload, filename=upload.name or "", size=upload.size)
+            except UnreadableFileError as error:
+                raise serializers.ValidationError(str(error)) from None
+            return upload
 
     class OutputSerializer(serializers.Serializer):
         class Meta:
@@ -167,10 +254,14 @@ class WorkerListCreateApi(APIView):
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
-                OpenApiTypes.STR,
+                {
+                    "type": "string",
+                    "maxLength": IDEMPOTENCY_KEY_MAX_LENGTH,
+                    "pattern": _IDEMPOTENCY_KEY.pattern,
+                },
                 OpenApiParameter.HEADER,
                 description="Same key and content: the original submission (200). "
-                "Same key, different content: 409.",
+                "Same key, different content: 409. At most 200 characters.",
             )
         ],
         responses={
@@ -185,6 +276,25 @@ class WorkerListCreateApi(APIView):
         too_large = _body_too_large(request)
         if too_large is not None:
             return too_large
+        idempotency_key = request.headers.get("Idempotency-Key", "").strip()
+        if not _IDEMPOTENCY_KEY.match(idempotency_key):
+            raise serializers.ValidationError(
+                {
+                    "Idempotency-Key": [
+                        _("Idempotency-Key hanya boleh berisi huruf ASCII yang tampak.")
+                    ]
+                }
+            )
+        if len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+            # Cutting it would make two different long keys one and the same.
+            raise serializers.ValidationError(
+                {
+                    "Idempotency-Key": [
+                        _("Idempotency-Key paling banyak %(limit)s karakter.")
+                        % {"limit": IDEMPOTENCY_KEY_MAX_LENGTH}
+                    ]
+                }
+            )
         is_json = request.content_type.startswith("application/json")
         serializer_class = self.JsonInputSerializer if is_json else self.FileInputSerializer
         payload = serializer_class(data=request.data)
@@ -196,9 +306,9 @@ class WorkerListCreateApi(APIView):
             agency=request.user.agency,
             reference=payload.validated_data["reference"],
             fileobj=upload,
-            filename=getattr(upload, "name", ""),
+            filename=printable_filename(getattr(upload, "name", "")),
             rows=payload.validated_data.get("rows"),
-            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            idempotency_key=idempotency_key,
             submitted_by_user=None if request.user.pk is None else request.user,
             submitted_by_key=request.auth if isinstance(request.auth, AgencyAPIKey) else None,
         )
@@ -215,6 +325,8 @@ class WorkerListCreateApi(APIView):
 
 
 class WorkerListDetailApi(APIView):
+    api_key_throttle_scope = READ_SCOPE
+
     class OutputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "WorkerList"
@@ -222,7 +334,12 @@ class WorkerListDetailApi(APIView):
         id = serializers.IntegerField(source="pk")
         reference = serializers.CharField()
         status = serializers.CharField()
-        failure_reason = serializers.CharField()
+        failure_code = serializers.CharField(
+            help_text="Why the list failed, for machines (empty unless status is failed)."
+        )
+        failure_reason = serializers.CharField(
+            source="failure_message", help_text="The same, in the request's language."
+        )
         progress = inline_serializer(
             "WorkerListProgress",
             fields={"processed": serializers.IntegerField(), "total": serializers.IntegerField()},
@@ -248,6 +365,8 @@ class RowPagination(PageNumberPagination):
 
 
 class WorkerListRowsApi(APIView):
+    api_key_throttle_scope = READ_SCOPE
+
     class FilterSerializer(serializers.Serializer):
         class Meta:
             ref_name = "WorkerListRowFilter"
@@ -258,18 +377,30 @@ class WorkerListRowsApi(APIView):
         class Meta:
             ref_name = "WorkerListRow"
 
-        row = serializers.IntegerField(source="row_number")
-        nik = serializers.CharField()
+        row = serializers.IntegerField(source="row_number", help_text="Data row (1 = first).")
+        sheet_row = serializers.SerializerMethodField(
+            help_text="The row number a spreadsheet shows (the header is row 1)."
+        )
+        nik = serializers.SerializerMethodField(
+            help_text="As sent; masked (3673********0001) for readers who do not work with "
+            "the person."
+        )
         outcome = serializers.CharField()
         errors = serializers.SerializerMethodField()
+
+        def get_sheet_row(self, row) -> int:
+            return row.row_number + 1
+
+        def get_nik(self, row) -> str:
+            return row.nik if self.context["full_nik"] else mask_nik(row.nik)
 
         def get_errors(self, row) -> list[dict[str, str]]:
             return selectors.row_errors(row)
 
     @extend_schema(
         operation_id="worker_lists_rows",
-        parameters=[FilterSerializer],
-        responses=OutputSerializer(many=True),
+        parameters=[FilterSerializer, *RowPagination.schema_parameters()],
+        responses=paginated(OutputSerializer, "PaginatedWorkerListRowList"),
     )
     def get(self, request, pk: int):
         submission = _submission_or_404(request, pk)
@@ -280,14 +411,47 @@ class WorkerListRowsApi(APIView):
         )
         paginator = RowPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
+        context = {"full_nik": can(request.user, Ability.SEE_FULL_NIK)}
+        rows = self.OutputSerializer(page, many=True, context=context).data
+        return paginator.get_paginated_response(rows)
+
+
+_FORMAT_PARAMETER = OpenApiParameter(
+    "report_format", str, OpenApiParameter.PATH, enum=["csv", "xlsx"], description="csv or xlsx"
+)
+_DOWNLOAD_RESPONSES = {
+    (200, "text/csv"): OpenApiTypes.BINARY,
+    (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
+}
 
 
 class WorkerListReportApi(APIView):
+    api_key_throttle_scope = READ_SCOPE
+
     @extend_schema(
         operation_id="worker_lists_report",
-        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        summary="The report: every row as sent, with its outcome and errors",
+        parameters=[_FORMAT_PARAMETER],
+        responses=_DOWNLOAD_RESPONSES,
     )
     def get(self, request, pk: int, report_format: str):
         submission = _submission_or_404(request, pk)
-        return reports.report_response(submission=submission, report_format=report_format)
+        return reports.report_response(
+            submission=submission, report_format=report_format, user=request.user
+        )
+
+
+class WorkerListFixRowsApi(APIView):
+    api_key_throttle_scope = READ_SCOPE
+
+    @extend_schema(
+        operation_id="worker_lists_fix_rows",
+        summary="The invalid rows only, as sent, to correct and submit again",
+        parameters=[_FORMAT_PARAMETER],
+        responses=_DOWNLOAD_RESPONSES,
+    )
+    def get(self, request, pk: int, report_format: str):
+        submission = _submission_or_404(request, pk)
+        return reports.fix_rows_response(
+            submission=submission, report_format=report_format, user=request.user
+        )

@@ -7,6 +7,7 @@ from agencies.models import PartnerAgency
 from regions.models import Regency
 
 from .models import OUTCOMES, LeadStatus, RowOutcome
+from .reading import UnreadableFileError, check_header
 
 
 class WorkerListUploadForm(forms.Form):
@@ -18,8 +19,9 @@ class WorkerListUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File daftar pekerja (CSV atau XLSX)"),
         help_text=_(
-            "Baris pertama berisi judul kolom: nik, nama, tanggal_lahir (YYYY-MM-DD), "
-            "kode_kabkota (mis. 36.73), unit_kerja, jabatan. Simpan kolom NIK sebagai teks."
+            "Baris pertama berisi judul kolom: nik, nama, tanggal_lahir (HH/BB/TTTT atau "
+            "TTTT-BB-HH), kode_kabkota (36.73 atau 3673), unit_kerja, jabatan. Simpan kolom NIK "
+            "sebagai teks."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
@@ -32,6 +34,12 @@ class WorkerListUploadForm(forms.Form):
                 _("File terlalu besar (%(size)s); batasnya %(limit)s.")
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
+        # An empty file or one without the required headers is refused now, not after a trip
+        # through the queue.
+        try:
+            check_header(upload, filename=upload.name or "", size=upload.size)
+        except UnreadableFileError as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
 

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .reading import failure_code, failure_message
+
 
 class SubmissionStatus(models.TextChoices):
     QUEUED = "queued", _("Dalam antrean")
@@ -98,6 +100,15 @@ class WorkerListSubmission(models.Model):
     def counts(self) -> dict[str, int]:
         counts = {outcome: getattr(self, f"count_{outcome}") for outcome in OUTCOMES}
         return {"total": sum(counts.values()), **counts}
+
+    @property
+    def failure_code(self) -> str:
+        return failure_code(self.failure_reason)
+
+    @property
+    def failure_message(self) -> str:
+        """The stored failure code as a sentence in the reader's language."""
+        return failure_message(self.failure_reason)
 
     @property
     def progress(self) -> dict[str, int]:

@@ -1,25 +1,185 @@
-"""The row report of a list as CSV or XLSX, streamed: a million-row report stays small in memory."""
+"""A list's report and its "fix these rows" file, as CSV or XLSX, streamed.
+
+Both carry every column of the file as the partner sent it (read again from the stored file,
+so a date typed 31/02/1990 comes back as typed), under the partner's own headers; the report
+adds the spreadsheet row number, the outcome (label and code), the row a duplicate repeats
+and the errors. The fix file holds the invalid rows only, with their errors in trailing
+columns the reader ignores, so it can be corrected and submitted again as it is.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.http import Http404
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
 
+from accounts.permissions import Ability, can
 from core.exports import EXPORT_FORMATS, export_response
+from core.identifiers import mask_nik
 
 from . import selectors
-from .models import WorkerListSubmission
+from .models import RowOutcome, WorkerListSubmission
+from .reading import UnreadableFileError, read_original
+from .validation import error_message
+
+# Columns of a list whose file cannot be read again (stored rows are shown instead).
+_STORED_HEADER = ["nik", "nama", "tanggal_lahir", "kode_kabkota", "unit_kerja", "jabatan"]
 
 
-def report_response(*, submission: WorkerListSubmission, report_format: str) -> HttpResponseBase:
+def _stored_cells(row: tuple) -> list[str]:
+    _number, nik, name, birth_date, regency, unit, position, *_rest = row
+    return [nik, name, birth_date.isoformat() if birth_date else "", regency, unit, position]
+
+
+def _original(submission: WorkerListSubmission, rows: Iterator[tuple]):
+    """(header, NIK column, [(stored row, original cells)]) merged by row number."""
+    try:
+        fileobj = submission.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        fileobj = None
+    if fileobj is not None:
+        try:
+            header, nik_column, records = read_original(
+                fileobj, filename=submission.original_filename
+            )
+        except UnreadableFileError:
+            fileobj.close()
+            fileobj = None
+    if fileobj is None:
+        return _STORED_HEADER, 0, ((row, _stored_cells(row)) for row in rows)
+
+    def merged():
+        try:
+            record = next(records, None)
+            for row in rows:
+                while record is not None and record[0] < row[0]:
+                    record = next(records, None)
+                if record is not None and record[0] == row[0]:
+                    cells = record[1]
+                    yield row, [*cells, *([""] * (len(header) - len(cells)))][: len(header)]
+                else:
+                    yield row, _stored_cells(row)[: len(header)]
+        finally:
+            fileobj.close()
+
+    return header, nik_column, merged()
+
+
+def _errors_text(errors: list[dict[str, str]]) -> tuple[str, str]:
+    return (
+        " ".join(error["code"] for error in errors),
+        "; ".join(f"{error['field']}: {error_message(error['code'])}" for error in errors),
+    )
+
+
+def _masked(cells: list[str], nik_column: int | None, full_nik: bool) -> list[str]:
+    if full_nik or nik_column is None or nik_column >= len(cells):
+        return cells
+    return [*cells[:nik_column], mask_nik(cells[nik_column]), *cells[nik_column + 1 :]]
+
+
+def report_response(
+    *, submission: WorkerListSubmission, report_format: str, user
+) -> HttpResponseBase:
     if report_format not in EXPORT_FORMATS:
         raise Http404
+    full_nik = can(user, Ability.SEE_FULL_NIK)
+    header, nik_column, rows = _original(
+        submission, selectors.worker_list_report_rows(submission=submission)
+    )
+
+    def lines() -> Iterator[list[object]]:
+        for row, cells in rows:
+            outcome, errors, first_row = row[7], row[8], row[9]
+            codes, messages = _errors_text(errors)
+            repeats = first_row + 1 if outcome == RowOutcome.DUPLICATE_IN_LIST and first_row else ""
+            yield [
+                row[0] + 1,
+                *_masked(cells, nik_column, full_nik),
+                str(RowOutcome(outcome).label) if outcome in RowOutcome.values else outcome,
+                outcome,
+                repeats,
+                codes,
+                messages,
+            ]
+
     # Names and units are typed by partner agencies: the export helper escapes any that a
     # spreadsheet would run as a formula.
     return export_response(
-        header=selectors.REPORT_HEADER,
-        rows=selectors.worker_list_report_rows(submission=submission),
+        header=[
+            _("baris_excel"),
+            *header,
+            _("hasil"),
+            _("kode_hasil"),
+            _("ganda_dari_baris"),
+            _("kode_kesalahan"),
+            _("kesalahan"),
+        ],
+        rows=lines(),
         file_format=report_format,
         filename=f"laporan-daftar-pekerja-{submission.pk}",
-        sheet_title="laporan",
+        sheet_title=_("laporan"),
+    )
+
+
+def fix_rows_response(
+    *, submission: WorkerListSubmission, report_format: str, user
+) -> HttpResponseBase:
+    if report_format not in EXPORT_FORMATS:
+        raise Http404
+    full_nik = can(user, Ability.SEE_FULL_NIK)
+    header, nik_column, rows = _original(
+        submission, selectors.worker_list_report_rows(submission=submission, invalid_only=True)
+    )
+
+    def lines() -> Iterator[list[object]]:
+        for row, cells in rows:
+            _codes, messages = _errors_text(row[8])
+            yield [*_masked(cells, nik_column, full_nik), row[0] + 1, messages]
+
+    return export_response(
+        header=[*header, _("baris_asal_excel"), _("kesalahan")],
+        rows=lines(),
+        file_format=report_format,
+        filename=f"perbaiki-daftar-pekerja-{submission.pk}",
+        sheet_title=_("perbaiki"),
+    )
+
+
+# The template's example: a synthetic worker (the NIK is made up and valid in form only).
+_TEMPLATE_EXAMPLE = [
+    "3673011204900001",
+    "CONTOH - hapus baris ini",
+    "12/04/1990",
+    "3673",
+    "Dinas Pendidikan",
+    "Guru honorer",
+]
+
+
+def template_response(*, file_format: str) -> HttpResponseBase:
+    """An empty list to fill in: the headers, one example row and (XLSX) a notes sheet."""
+    if file_format not in EXPORT_FORMATS:
+        raise Http404
+    notes = [
+        _("Cara mengisi daftar pekerja non-ASN"),
+        _("Baris 1 berisi judul kolom; jangan diubah. Satu pekerja per baris mulai baris 2."),
+        _("Hapus baris contoh sebelum mengirim."),
+        _("nik: 16 angka. Format kolom sebagai Teks agar tidak berubah menjadi 3,67301E+15."),
+        _("nama: nama lengkap, paling banyak 150 karakter."),
+        _("tanggal_lahir: HH/BB/TTTT (12/04/1990), TTTT-BB-HH atau sel tanggal; tahun 4 angka."),
+        _("kode_kabkota: kode Kemendagri kab/kota tempat kerja, 36.73 atau 3673."),
+        _("unit_kerja dan jabatan: boleh kosong, paling banyak 200 karakter."),
+        _("CSV: UTF-8 atau Windows-1252, pemisah koma atau titik koma. XLSX: lembar pertama."),
+    ]
+    return export_response(
+        header=_STORED_HEADER,
+        rows=[_TEMPLATE_EXAMPLE],
+        file_format=file_format,
+        filename="templat-daftar-pekerja",
+        sheet_title=_("daftar"),
+        notes=notes,
+        notes_title=_("petunjuk"),
     )

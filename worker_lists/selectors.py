@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet, Window
 
 from accounts.permissions import agencies_visible_to, leads_visible_to, worker_lists_visible_to
 from agencies.models import PartnerAgency
 from regions.models import Regency
 
-from .models import EnrollmentLead, LeadStatus, WorkerListRow, WorkerListSubmission
+from .models import EnrollmentLead, LeadStatus, RowOutcome, WorkerListRow, WorkerListSubmission
 from .validation import error_message
 
 
@@ -39,24 +39,32 @@ def row_errors(row: WorkerListRow) -> list[dict[str, str]]:
     ]
 
 
-REPORT_HEADER = ["row", "nik", "full_name", "work_regency_code", "outcome", "error_codes", "errors"]
-
-
-def worker_list_report_rows(*, submission: WorkerListSubmission) -> Iterator[list[str | int]]:
-    """The report as plain rows under REPORT_HEADER, streamed from the database in chunks."""
-    rows = worker_list_rows(submission=submission).values_list(
-        "row_number", "nik", "full_name", "regency_code", "outcome", "errors"
+def worker_list_report_rows(
+    *, submission: WorkerListSubmission, invalid_only: bool = False
+) -> Iterator[tuple]:
+    """The checked rows in file order, streamed from the database in chunks, as tuples of
+    (row_number, nik, full_name, birth_date, regency_code, unit, position, outcome, errors,
+    first_row): `first_row` is the data row number of the first valid row with the same NIK,
+    the row a duplicate repeats (one window over the list, not a lookup per row)."""
+    rows = worker_list_rows(
+        submission=submission, outcome=RowOutcome.INVALID if invalid_only else None
+    ).annotate(
+        first_row=Window(
+            Min("row_number", filter=~Q(outcome=RowOutcome.INVALID)), partition_by=[F("nik")]
+        )
     )
-    for number, nik, name, regency, outcome, errors in rows.iterator(chunk_size=5000):
-        yield [
-            number,
-            nik,
-            name,
-            regency,
-            outcome,
-            " ".join(error["code"] for error in errors),
-            "; ".join(f"{error['field']}: {error_message(error['code'])}" for error in errors),
-        ]
+    return rows.values_list(
+        "row_number",
+        "nik",
+        "full_name",
+        "birth_date",
+        "regency_code",
+        "unit",
+        "position",
+        "outcome",
+        "errors",
+        "first_row",
+    ).iterator(chunk_size=5000)
 
 
 def lead_list(

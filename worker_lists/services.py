@@ -38,7 +38,7 @@ from .models import (
     WorkerListRow,
     WorkerListSubmission,
 )
-from .reading import FIELDS, UnreadableFileError, is_xlsx, read_rows
+from .reading import FIELDS, UnreadableFileError, failure_reason, is_xlsx, read_rows
 from .signals import worker_list_finished
 from .validation import CheckedRow, RowChecker
 
@@ -162,6 +162,10 @@ def worker_list_submit(
         if existing is None:
             raise
         return existing, False
+    except Exception:
+        # A refused row (a value the database will not store) leaves no staged file behind.
+        submission.file.delete(save=False)
+        raise
     return submission, True
 
 
@@ -426,13 +430,13 @@ def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
             # New leads and matches change the month's figures (coverage listens).
             worker_list_finished.send(sender=WorkerListSubmission, submission=submission)
     except UnreadableFileError as error:
-        _fail(submission_id, str(error))
+        _fail(submission_id, error.reason)
     except FileNotFoundError:
-        _fail(submission_id, _("File daftar tidak ditemukan di penyimpanan."))
+        _fail(submission_id, failure_reason("file_missing"))
     except Exception:
         # The partner sees "failed" rather than a list stuck in processing; the task still
         # raises so the error is logged, and a re-run starts from a clean slate.
-        _fail(submission_id, _("Terjadi kesalahan internal saat memproses daftar."))
+        _fail(submission_id, failure_reason("internal_error"))
         raise
     finally:
         progress.close()

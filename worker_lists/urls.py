@@ -15,10 +15,20 @@ api_urlpatterns = [
         api.WorkerListReportApi.as_view(),
         name="api-worker-list-report",
     ),
+    path(
+        "worker-lists/<int:pk>/fix.<str:report_format>",
+        api.WorkerListFixRowsApi.as_view(),
+        name="api-worker-list-fix-rows",
+    ),
 ]
 
 urlpatterns = [
     path("daftar-pekerja/", views.worker_list_index, name="worker-list-index"),
+    path(
+        "daftar-pekerja/templat.<str:file_format>",
+        views.worker_list_template,
+        name="worker-list-template",
+    ),
     path("daftar-pekerja/<int:pk>/", views.worker_list_detail, name="worker-list-detail"),
     path(
         "daftar-pekerja/<int:pk>/progres/",

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import Ability, ability_required_page, can, can_update_lead
 from core.exports import EXPORT_FORMATS, export_response
 
-from . import selectors, services
+from . import reports, selectors, services
 from .forms import LeadFilterForm, LeadSearchForm, RowFilterForm, WorkerListUploadForm
 from .models import LeadStatus
+from .reading import printable_filename
 from .services import LEAD_WORK_OUTCOMES, lead_status_set
 
 
@@ -41,7 +42,7 @@ def worker_list_index(request: HttpRequest) -> HttpResponse:
                 agency=request.user.agency,
                 reference=form.cleaned_data["reference"],
                 fileobj=upload,
-                filename=upload.name,
+                filename=printable_filename(upload.name),
                 submitted_by_user=request.user,
             )
             return redirect("worker-list-detail", pk=submission.pk)
@@ -53,6 +54,12 @@ def worker_list_index(request: HttpRequest) -> HttpResponse:
         "worker_lists/index.html",
         {"form": form, "may_submit": may_submit, "submissions": submissions},
     )
+
+
+@ability_required_page(Ability.VIEW_WORKER_LISTS)
+@require_GET
+def worker_list_template(request: HttpRequest, file_format: str) -> HttpResponse:
+    return reports.template_response(file_format=file_format)
 
 
 @ability_required_page(Ability.VIEW_WORKER_LISTS)

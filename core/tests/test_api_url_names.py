@@ -7,7 +7,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from bpjs_outreach.urls import api_v1
 
 # drf-spectacular's own pages keep the names its views and settings expect.
-DOCUMENTATION = {"schema", "swagger-ui", "redoc"}
+# and the catch-all that answers unknown API addresses with a JSON 404.
+DOCUMENTATION = {"schema", "swagger-ui", "redoc", "api-not-found"}
 API_NAME = re.compile(r"api-[a-z]+(?:-[a-z]+)*-(?:list|detail|create|rows|report)")
 
 

@@ -160,3 +160,10 @@ def test_fast_representation_matches_the_documented_fields(computed):
         fast = output(row).data
         generic = serializers.ModelSerializer.to_representation(output(), row)
         assert dict(fast) == dict(generic), row
+
+
+def test_a_period_in_year_zero_is_a_400_naming_the_field(api, management_user, computed):
+    api.force_authenticate(management_user)
+    response = api.get(URL, {"level": "province", "period": "0000-01"})
+    assert response.status_code == 400
+    assert "period" in response.json()["errors"]

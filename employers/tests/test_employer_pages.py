@@ -267,3 +267,12 @@ def test_regional_staff_must_choose_a_branch(client, regional_user, branch_seran
 def test_management_cannot_open_the_create_form(client, management_user):
     client.force_login(management_user)
     assert client.get(reverse("employers:create")).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["regency", "district", "q"])
+def test_a_filter_value_with_a_nul_is_not_a_server_error(
+    client, branch_user, serang_employers, name
+):
+    client.force_login(branch_user)
+    response = client.get(LIST, {name: "36\x0073"})
+    assert response.status_code == 200

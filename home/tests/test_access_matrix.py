@@ -73,6 +73,7 @@ MATRIX: dict[str, Entry | None] = {
     "schema": None,
     "swagger-ui": None,
     "redoc": None,
+    "api-not-found": None,
     "home": page(LOGGED_IN),
     # API
     "api-employer-list": api(STAFF | AGENCY_SIDE),
@@ -84,6 +85,9 @@ MATRIX: dict[str, Entry | None] = {
     "api-worker-list-detail": api(EVERYWHERE | AGENCY_SIDE, args=_list, denied=404),
     "api-worker-list-rows": api(EVERYWHERE | AGENCY_SIDE, args=_list, denied=404),
     "api-worker-list-report": api(
+        EVERYWHERE | AGENCY_SIDE, args=lambda s: [s.worker_list.pk, "csv"], denied=404
+    ),
+    "api-worker-list-fix-rows": api(
         EVERYWHERE | AGENCY_SIDE, args=lambda s: [s.worker_list.pk, "csv"], denied=404
     ),
     "api-case-list": api(STAFF | AGENCY_SIDE),
@@ -109,6 +113,12 @@ MATRIX: dict[str, Entry | None] = {
     "coverage:province-geojson": page(LOGGED_IN),
     # Partner lists and leads
     "worker-list-index": page(EVERYWHERE | {"agency"}, writers={"agency"}),
+    # The blank template holds no one's data: the same file for every reader.
+    "worker-list-template": page(
+        EVERYWHERE | {"agency"},
+        args=lambda s: ["xlsx"],
+        everywhere=frozenset(EVERYWHERE | {"agency"}),
+    ),
     "worker-list-detail": page(EVERYWHERE | {"agency"}, args=_list),
     "worker-list-progress": page(EVERYWHERE | {"agency"}, args=_list),
     "lead-list": page(STAFF | {"agency"}),
@@ -259,6 +269,12 @@ def test_who_may_change_it(world, name):
 def test_public_urls_answer_everyone(world, name):
     for actor in ACTORS:
         assert client_for(world, actor).get(reverse(name)).status_code == 200, actor
+
+
+def test_an_unknown_api_address_is_a_json_404_for_everyone(world):
+    for actor in ACTORS:
+        response = client_for(world, actor).get("/api/v1/tidak-ada/")
+        assert (response.status_code, response["Content-Type"]) == (404, "application/json")
 
 
 def test_the_login_page_sends_logged_in_users_home(world):

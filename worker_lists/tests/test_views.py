@@ -245,3 +245,35 @@ def test_a_lead_status_change_is_audited_with_who_and_without_personal_data(
     change = lead.history.latest()
     assert (change.status, change.history_user) == ("enrolled", branch_user)
     assert not hasattr(change, "nik")
+
+
+def test_the_upload_form_refuses_a_file_without_the_headers_at_once(world, client, agency_user):
+    client.force_login(agency_user)
+    upload = io.BytesIO(b"no;urut\n1;2\n")
+    upload.name = "daftar.csv"
+
+    response = client.post(reverse("worker-list-index"), {"reference": "x", "file": upload})
+
+    assert response.status_code == 200
+    assert "Kolom wajib tidak ditemukan" in response.content.decode()
+    assert not WorkerListSubmission.objects.exists()
+
+
+def test_the_failure_reason_shows_as_a_sentence_not_its_code(world, client, agency_user, agency):
+    submission = submit_file(agency=agency, data=b"foo,bar\n1,2\n")
+    worker_list_process(submission_id=submission.pk)
+    client.force_login(agency_user)
+
+    page = client.get(reverse("worker-list-detail", args=[submission.pk])).content.decode()
+
+    assert "Kolom wajib tidak ditemukan pada baris judul: nik, full_name" in page
+    assert "header_columns_missing" not in page
+
+
+def test_the_index_page_offers_the_templates(world, client, agency_user):
+    client.force_login(agency_user)
+
+    page = client.get(reverse("worker-list-index")).content.decode()
+
+    assert reverse("worker-list-template", args=["xlsx"]) in page
+    assert reverse("worker-list-template", args=["csv"]) in page

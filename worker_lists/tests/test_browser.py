@@ -1,0 +1,110 @@
+"""An HR officer of a regional government in a real browser (Debian's chromium via Playwright):
+downloads the template, uploads a list as their spreadsheet saved it (dd/mm/yyyy dates, regency
+codes without the dot), reads the report and downloads the rows to fix. Screenshots go to
+artifacts/screenshots/."""
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from openpyxl import load_workbook
+
+from .helpers import INDONESIAN_HEADERS, nik
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (/usr/bin/chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop; Django refuses ORM calls inside one otherwise.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    sync_api = pytest.importorskip("playwright.sync_api")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def office_list(path: Path) -> Path:
+    """As a regional office's spreadsheet saves CSV: semicolons, Windows-1252, day-first dates."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer.writerow(INDONESIAN_HEADERS)
+    writer.writerow([nik(1), "Siti Müller", "12/04/1990", "3673", "Dinas Pendidikan", "Guru"])
+    writer.writerow([nik(2), "Budi Santoso", "31/02/1990", "3673", "Dinas Pendidikan", "Staf"])
+    writer.writerow([nik(1), "Siti Müller", "12/04/1990", "3673", "Dinas Pendidikan", "Guru"])
+    writer.writerow([nik(3), "Ani Lestari", "12-04-1990", "3671", "Satpol PP", "Anggota"])
+    path.write_bytes(text.getvalue().encode("cp1252"))
+    return path
+
+
+def _download(page, selector) -> bytes:
+    with page.expect_download() as download:
+        page.click(selector)
+    return Path(download.value.path()).read_bytes()
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 800), (1366, 900)])
+def test_an_hr_officer_uploads_an_office_list_and_downloads_the_rows_to_fix(
+    browser, live_server, world, agency_user, tmp_path, width, height
+):
+    context = browser.new_context(
+        locale="id-ID", viewport={"width": width, "height": height}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{live_server.url}/masuk/")
+    page.fill("#id_username", agency_user.username)
+    page.fill("#id_password", "test-pass-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/daftar-pekerja/")
+    page.screenshot(path=str(SCREENSHOTS / f"worker-list-upload-{width}.png"), full_page=True)
+
+    template = load_workbook(io.BytesIO(_download(page, "[data-testid=template-xlsx]")))
+    assert [c.value for c in template.active[1]] == INDONESIAN_HEADERS
+    assert template.sheetnames[1] == "petunjuk"
+
+    page.fill("#id_reference", "Honorer Kota Serang 2026")
+    page.set_input_files("#id_file", str(office_list(tmp_path / "daftar-honorer.csv")))
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/daftar-pekerja/*/")
+    page.screenshot(path=str(SCREENSHOTS / f"worker-list-after-upload-{width}.png"), full_page=True)
+    page.wait_for_selector("[data-testid=count-new_lead]")
+    page.screenshot(path=str(SCREENSHOTS / f"worker-list-report-{width}.png"), full_page=True)
+    assert page.inner_text("[data-testid=count-new_lead]") == "2"
+    assert page.inner_text("[data-testid=count-invalid]") == "1"
+    assert page.inner_text("[data-testid=count-duplicate_in_list]") == "1"
+
+    report = load_workbook(io.BytesIO(_download(page, "text=Unduh laporan (XLSX)"))).active
+    rows = [[cell.value for cell in row] for row in report.iter_rows()]
+    assert rows[0][:7] == ["baris_excel", *INDONESIAN_HEADERS]
+    assert rows[1][0] == 2
+    assert rows[1][3:5] == ["12/04/1990", "3673"]
+    assert rows[3][8:10] == ["duplicate_in_list", 2]
+
+    fix = load_workbook(io.BytesIO(_download(page, "[data-testid=fix-xlsx]"))).active
+    fix_rows = [[cell.value for cell in row] for row in fix.iter_rows()]
+    assert fix_rows[0][:6] == INDONESIAN_HEADERS
+    assert len(fix_rows) == 2
+    assert fix_rows[1][:3] == [nik(2), "Budi Santoso", "31/02/1990"]
+    context.close()
