@@ -289,6 +289,23 @@ def visits_visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset.none() if owned is None else owned
 
 
+def sanction_steps_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Steps of the sanction ladder are BPJS's own acts: the owning branch, its Kanwil, head
+    office and the board see them; partner agencies see the cases sent to them instead."""
+    owned = _branch_owned(queryset, user)
+    return queryset.none() if owned is None else owned
+
+
+def users_of_agency(queryset: QuerySet, agency_id: int) -> QuerySet:
+    """Active users who work for a partner agency (who hear of the cases sent to it)."""
+    return queryset.filter(is_active=True, role=Role.AGENCY, agency_id=agency_id)
+
+
+def users_of_branch(queryset: QuerySet, branch_id: int) -> QuerySet:
+    """Active staff of a branch (who hear of their branch's lapsed sanction deadlines)."""
+    return queryset.filter(is_active=True, role=Role.BRANCH, branch_id=branch_id)
+
+
 def agencies_visible_to(queryset: QuerySet, user) -> QuerySet:
     role = role_of(user)
     if role == Role.AGENCY:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "campaigns",
     "coverage",
     "worker_lists",
+    "notifications",
     "home",
 ]
 
@@ -188,6 +189,31 @@ CELERY_BEAT_SCHEDULE["coverage-compute-daily"] = {
     "task": "coverage.compute",
     "schedule": crontab(hour=2, minute=15),
 }
+
+# Warnings past their deadline lapse (and their branch is told) early each morning.
+CELERY_BEAT_SCHEDULE["sanction-lapse-daily"] = {
+    "task": "campaigns.sanction_lapse_overdue",
+    "schedule": crontab(hour=0, minute=30),
+}
+# Collective leave days not yet in the `holidays` library (ISO dates), see core/workdays.py.
+EXTRA_NON_WORKING_DAYS = env.list("EXTRA_NON_WORKING_DAYS", default=[])
+
+# Email (notifications): printed to the console in the embedded setup; SMTP once EMAIL_HOST is set.
+EMAIL_HOST = env("EMAIL_HOST", default="")
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="bpjs-outreach <noreply@localhost>")
+# Links in emails point here.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -66,6 +66,7 @@ urlpatterns = [
     path("cakupan/", include("coverage.urls")),
     path("", include("worker_lists.urls")),
     path("pemberi-kerja/", include("employers.urls")),
+    path("notifikasi/", include("notifications.urls")),
     path("kunjungan/", include(campaign_urls.visit_urls)),
     path("kasus/", include(campaign_urls.case_urls)),
     path("kampanye/", include(campaign_urls.campaign_urls)),

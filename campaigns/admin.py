@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Campaign, CaseTransition, EscalationCase, Visit
+from .models import Campaign, CampaignBranchTarget, CaseTransition, EscalationCase, Visit
 
 
 @admin.register(Visit)
@@ -25,7 +25,13 @@ class EscalationCaseAdmin(SimpleHistoryAdmin):
     inlines = [CaseTransitionInline]
 
 
+class CampaignBranchTargetInline(admin.TabularInline):
+    model = CampaignBranchTarget
+    extra = 0
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ("name", "starts_on", "ends_on")
+    inlines = [CampaignBranchTargetInline]
     filter_horizontal = ("provinces", "regencies", "branches", "agencies")

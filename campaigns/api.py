@@ -33,14 +33,25 @@ class CaseOutput(serializers.ModelSerializer):
             "employer",
             "agency",
             "branch",
+            "arrears_amount",
             "state_changed_at",
             "created_at",
             "allowed_states",
         ]
 
     def get_employer(self, case) -> dict:
+        # Where the agency goes: the employer's regency and district (names and codes).
         employer = case.employer
-        return {"id": employer.pk, "name": employer.name, "npp": employer.npp}
+        return {
+            "id": employer.pk,
+            "name": employer.name,
+            "npp": employer.npp,
+            "address": employer.address,
+            "regency_code": employer.regency_id,
+            "regency": employer.regency.name,
+            "district_code": employer.district_id,
+            "district": employer.district.name if employer.district_id else None,
+        }
 
     def get_allowed_states(self, case) -> list[str]:
         return list(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +13,17 @@ from core.forms import BootstrapFormMixin
 from employers.models import ComplianceStatus, Employer
 from regions.models import BranchOffice, Province, Regency
 
-from .models import Campaign, CaseKind, CaseState, VisitOutcome, VisitPurpose
-from .services import AGENCY_KIND_FOR_CASE
+from .models import (
+    Campaign,
+    CaseKind,
+    CaseState,
+    PublicService,
+    SanctionKind,
+    SanctionOutcome,
+    VisitOutcome,
+    VisitPurpose,
+)
+from .services import AGENCY_KIND_FOR_CASE, TMP2T_AGENCY_KINDS
 
 
 class DateInput(forms.DateInput):
@@ -111,17 +121,37 @@ class CaseOpenForm(BootstrapFormMixin, forms.Form):
     summary = forms.CharField(
         label=_("Ringkasan pelanggaran"), widget=forms.Textarea(attrs={"rows": 3})
     )
+    arrears_amount = forms.DecimalField(
+        label=_("Tunggakan iuran (Rp)"),
+        required=False,
+        min_value=0,
+        max_digits=15,
+        decimal_places=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Untuk SKK: iuran terutang yang ditagihkan."),
+    )
     send = forms.BooleanField(label=_("Kirim sekarang"), required=False)
     letter_number = forms.CharField(label=_("Nomor surat"), required=False, max_length=120)
     note = forms.CharField(
         label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, employer: Employer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = PartnerAgency.objects.filter(
-            is_active=True, kind__in=list(AGENCY_KIND_FOR_CASE.values())
-        ).order_by("kind", "name")
+        regency = employer.regency
+        # Only agencies whose jurisdiction covers the employer: national ones, the province's,
+        # the regency's.
+        self.fields["agency"].queryset = (
+            PartnerAgency.objects.filter(
+                is_active=True, kind__in=list(AGENCY_KIND_FOR_CASE.values())
+            )
+            .filter(
+                Q(jurisdiction_province__isnull=True)
+                | Q(jurisdiction_province_id=regency.province_id, jurisdiction_regency__isnull=True)
+                | Q(jurisdiction_regency_id=regency.pk)
+            )
+            .order_by("kind", "name")
+        )
 
 
 class CaseTransitionForm(BootstrapFormMixin, forms.Form):
@@ -131,9 +161,22 @@ class CaseTransitionForm(BootstrapFormMixin, forms.Form):
         label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    proposed_status = forms.ChoiceField(
+        label=_("Usulan status kepatuhan pemberi kerja"),
+        required=False,
+        choices=ComplianceStatus.choices,
+        initial=ComplianceStatus.REGISTERED,
+        help_text=_("Bila kasus selesai: diusulkan ke kantor cabang, yang memutuskan."),
+    )
+
     def __init__(self, *args, allowed: tuple[str, ...], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_state"].choices = [(state, CaseState(state).label) for state in allowed]
+        # No move is preselected: one careless tap must not close a case.
+        self.fields["to_state"].choices = [("", _("Pilih status…"))] + [
+            (state, CaseState(state).label) for state in allowed
+        ]
+        if CaseState.RESOLVED not in allowed:
+            del self.fields["proposed_status"]
 
 
 class CampaignForm(BootstrapFormMixin, forms.ModelForm):
@@ -177,3 +220,86 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
         if not (cleaned.get("provinces") or cleaned.get("regencies") or cleaned.get("branches")):
             raise forms.ValidationError(_("Pilih minimal satu provinsi, kab/kota atau cabang."))
         return cleaned
+
+
+def _rupiah_field(label, **kwargs) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_digits=15,
+        decimal_places=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        **kwargs,
+    )
+
+
+class SanctionIssueForm(BootstrapFormMixin, forms.Form):
+    """The next rung for an employer; only the fields that rung needs are shown."""
+
+    letter_number = forms.CharField(label=_("Nomor surat"), max_length=120)
+    issued_on = forms.DateField(label=_("Tanggal surat"), widget=DateInput())
+    arrears_amount = _rupiah_field(_("Iuran terutang (Rp)"), required=False)
+    months_late = forms.IntegerField(
+        label=_("Bulan terlambat"),
+        min_value=1,
+        max_value=600,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Denda = 0,1% x iuran terutang x bulan terlambat (PP 86/2013)."),
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Pemerintah/kementerian yang diminta"),
+        queryset=PartnerAgency.objects.none(),
+        required=False,
+    )
+    public_services = forms.MultipleChoiceField(
+        label=_("Layanan publik yang ditahan"),
+        choices=PublicService.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, kind: str, employer: Employer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["issued_on"].initial = timezone.localdate
+        self.fields["issued_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if kind != SanctionKind.FINE:
+            del self.fields["months_late"]
+        else:
+            self.fields["arrears_amount"].required = True
+            self.fields["months_late"].required = True
+        if kind != SanctionKind.TMP2T:
+            del self.fields["agency"]
+            del self.fields["public_services"]
+        else:
+            regency = employer.regency
+            self.fields["agency"].required = True
+            self.fields["public_services"].required = True
+            self.fields["agency"].queryset = PartnerAgency.objects.filter(
+                is_active=True, kind__in=list(TMP2T_AGENCY_KINDS)
+            ).filter(
+                Q(jurisdiction_province__isnull=True)
+                | Q(jurisdiction_province_id=regency.province_id, jurisdiction_regency__isnull=True)
+                | Q(jurisdiction_regency_id=regency.pk)
+            )
+
+
+class SanctionOutcomeForm(BootstrapFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Hasil"),
+        choices=[("", _("Pilih hasil…"))]
+        + [
+            (value, label)
+            for value, label in SanctionOutcome.choices
+            if value != SanctionOutcome.PENDING
+        ],
+    )
+    note = forms.CharField(
+        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    recovered_amount = _rupiah_field(_("Tunggakan tertagih (Rp)"), required=False)
+
+
+class SanctionRecoveryForm(BootstrapFormMixin, forms.Form):
+    amount = _rupiah_field(_("Tertagih (Rp)"))

@@ -124,6 +124,19 @@ class EscalationCase(models.Model):
         _("status"), max_length=12, choices=CaseState.choices, default=CaseState.DRAFT
     )
     summary = models.TextField(_("ringkasan pelanggaran"))
+    # What an SKK is about: the contributions the employer owes (Rp), as the branch computed it.
+    arrears_amount = models.DecimalField(
+        _("tunggakan iuran (Rp)"), max_digits=15, decimal_places=0, null=True, blank=True
+    )
+    # The rung of the sanction ladder the referral or SKK followed, when there is one.
+    sanction_step = models.ForeignKey(
+        "SanctionStep",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("tahap sanksi"),
+    )
     state_changed_at = models.DateTimeField(_("status berubah"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -210,3 +223,138 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CampaignBranchTarget(models.Model):
+    """One branch's share of a campaign's targets. Branches without one get an even split of
+    the campaign's targets (shown as such)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="branch_targets")
+    branch = models.ForeignKey(
+        "regions.BranchOffice",
+        on_delete=models.CASCADE,
+        related_name="campaign_targets",
+        verbose_name=_("cabang"),
+    )
+    target_new_participants = models.PositiveIntegerField(_("target peserta baru"), default=0)
+    target_employers_compliant = models.PositiveIntegerField(
+        _("target pemberi kerja patuh"), default=0
+    )
+    target_non_asn_enrolled = models.PositiveIntegerField(_("target non-ASN terdaftar"), default=0)
+
+    class Meta:
+        verbose_name = _("target cabang")
+        verbose_name_plural = _("target cabang")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "branch"], name="campaign_branch_target_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.branch_id}"
+
+
+class SanctionKind(models.TextChoices):
+    """The administrative sanction ladder (UU 24/2011 art. 17; PP 86/2013 art. 5-13)."""
+
+    WARNING_1 = "warning_1", _("Teguran tertulis I")
+    WARNING_2 = "warning_2", _("Teguran tertulis II")
+    FINE = "fine", _("Denda")
+    TMP2T = "tmp2t", _("Tidak mendapat pelayanan publik tertentu (TMP2T)")
+
+
+class SanctionOutcome(models.TextChoices):
+    PENDING = "pending", _("Menunggu tenggat")
+    COMPLIED = "complied", _("Dipatuhi")
+    LAPSED = "lapsed", _("Lewat tenggat tanpa kepatuhan")
+    WITHDRAWN = "withdrawn", _("Dibatalkan")
+
+
+class PublicService(models.TextChoices):
+    """Public services withheld under TMP2T (PP 86/2013 art. 9; Permenaker 4/2018)."""
+
+    BUSINESS_PERMIT = "business", _("Perizinan usaha")
+    TENDER = "tender", _("Izin mengikuti tender proyek")
+    FOREIGN_WORKER = "foreign_worker", _("Izin mempekerjakan tenaga kerja asing")
+    LABOUR_SUPPLIER = "labour_supplier", _("Izin perusahaan penyedia jasa pekerja/buruh")
+    BUILDING = "building", _("Izin mendirikan bangunan (PBG)")
+
+
+class SanctionStep(models.Model):
+    """One rung of the ladder for one employer: the letter, its date, its deadline (in Indonesian
+    working days), the arrears it is about, what was recovered and how it ended."""
+
+    employer = models.ForeignKey(
+        "employers.Employer",
+        on_delete=models.PROTECT,
+        related_name="sanction_steps",
+        verbose_name=_("pemberi kerja"),
+    )
+    branch = models.ForeignKey(
+        "regions.BranchOffice",
+        on_delete=models.PROTECT,
+        related_name="sanction_steps",
+        verbose_name=_("kantor cabang"),
+    )
+    kind = models.CharField(_("tahap"), max_length=12, choices=SanctionKind.choices)
+    letter_number = models.CharField(_("nomor surat"), max_length=120)
+    issued_on = models.DateField(_("tanggal surat"))
+    deadline = models.DateField(_("tenggat"), null=True, blank=True)
+    arrears_amount = models.DecimalField(
+        _("tunggakan iuran (Rp)"), max_digits=15, decimal_places=0, default=0
+    )
+    months_late = models.PositiveSmallIntegerField(_("bulan terlambat"), null=True, blank=True)
+    fine_amount = models.DecimalField(
+        _("denda (Rp)"), max_digits=15, decimal_places=0, null=True, blank=True
+    )
+    recovered_amount = models.DecimalField(
+        _("tunggakan tertagih (Rp)"), max_digits=15, decimal_places=0, default=0
+    )
+    # TMP2T: the government addressed and the services it is asked to withhold.
+    agency = models.ForeignKey(
+        "agencies.PartnerAgency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sanction_requests",
+        verbose_name=_("instansi yang diminta"),
+    )
+    public_services = models.JSONField(_("layanan publik"), default=list, blank=True)
+    outcome = models.CharField(
+        _("hasil"),
+        max_length=10,
+        choices=SanctionOutcome.choices,
+        default=SanctionOutcome.PENDING,
+    )
+    outcome_on = models.DateField(_("tanggal hasil"), null=True, blank=True)
+    outcome_note = models.TextField(_("catatan hasil"), blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["employer", "issued_on", "id"]
+        verbose_name = _("tahap sanksi")
+        verbose_name_plural = _("tahap sanksi")
+        constraints = [
+            # One rung at a time: the next is issued once this one has an outcome.
+            models.UniqueConstraint(
+                fields=["employer"],
+                condition=Q(outcome="pending"),
+                name="sanction_one_pending_step_per_employer",
+            ),
+            models.CheckConstraint(
+                condition=Q(recovered_amount__gte=0) & Q(arrears_amount__gte=0),
+                name="sanction_amounts_not_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "outcome", "deadline"]),
+            models.Index(fields=["outcome", "deadline"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.letter_number}"

@@ -14,8 +14,13 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.permissions import Ability
 from agencies.models import AgencyKind, PartnerAgency
-from employers.models import Employer
-from employers.services import employer_status_change
+from core.workdays import add_working_days
+from employers.models import ComplianceStatus, Employer
+from employers.services import (
+    employer_status_change,
+    employer_workers_enrolled,
+    status_proposal_create,
+)
 from regions.models import BranchOffice
 
 from .models import (
@@ -24,9 +29,14 @@ from .models import (
     CaseState,
     CaseTransition,
     EscalationCase,
+    PublicService,
+    SanctionKind,
+    SanctionOutcome,
+    SanctionStep,
     Visit,
     VisitOutcome,
 )
+from .signals import case_sent, sanction_deadline_lapsed
 
 # draft -> sent -> in_progress -> resolved/closed; an open case may be closed at any time.
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -46,6 +56,16 @@ AGENCY_KIND_FOR_CASE = {
 
 def _actor(user):
     return user if getattr(user, "pk", None) else None
+
+
+def agency_covers_regency(agency: PartnerAgency, regency) -> bool:
+    """A national agency covers every regency; a provincial one its province's; a regency one
+    its own (Disnaker Jawa Barat is no one to send a Serang employer to)."""
+    if agency.jurisdiction_regency_id:
+        return agency.jurisdiction_regency_id == regency.pk
+    if agency.jurisdiction_province_id:
+        return agency.jurisdiction_province_id == regency.province_id
+    return True
 
 
 @transaction.atomic
@@ -101,6 +121,15 @@ def visit_log(
     )
     visit.full_clean()
     visit.save()
+    # Visiting the employer again is the follow-up the earlier visits asked for.
+    Visit.objects.filter(
+        employer=employer,
+        follow_up_done=False,
+        follow_up_on__isnull=False,
+        visited_on__lte=visited_on,
+    ).exclude(pk=visit.pk).update(follow_up_done=True)
+    if visit.workers_enrolled:
+        employer_workers_enrolled(employer=employer, count=visit.workers_enrolled, user=officer)
     if new_status and new_status != employer.compliance_status:
         employer_status_change(
             employer=employer, to_status=new_status, reason=status_reason, user=officer, visit=visit
@@ -128,6 +157,7 @@ def case_open(
     send: bool = False,
     letter_number: str = "",
     note: str = "",
+    arrears_amount: Decimal | None = None,
 ) -> EscalationCase:
     """Open a case as a draft (and send it at once when `send`)."""
     if not permissions.can_for_branch(user, Ability.ESCALATE_CASES, employer):
@@ -146,11 +176,18 @@ def case_open(
         )
     if not agency.is_active:
         raise ValidationError({"agency": _("Instansi tidak aktif.")})
+    if not agency_covers_regency(agency, employer.regency):
+        raise ValidationError(
+            {"agency": _("Wilayah instansi ini tidak mencakup lokasi pemberi kerja.")}
+        )
+    if arrears_amount is not None and arrears_amount < 0:
+        raise ValidationError({"arrears_amount": _("Tunggakan tidak boleh negatif.")})
     if not summary.strip():
         raise ValidationError({"summary": _("Ringkasan pelanggaran wajib diisi.")})
     if employer.branch_id is None:
         raise ValidationError({"employer": _("Pemberi kerja belum memiliki kantor cabang.")})
     now = timezone.now()
+    latest_step = employer.sanction_steps.order_by("-issued_on", "-id").first()
     case = EscalationCase.objects.create(
         employer=employer,
         branch_id=employer.branch_id,
@@ -158,6 +195,8 @@ def case_open(
         kind=kind,
         state=CaseState.DRAFT,
         summary=summary.strip(),
+        arrears_amount=arrears_amount,
+        sanction_step=latest_step,
         state_changed_at=now,
         created_by=user,
     )
@@ -207,8 +246,15 @@ def case_transition(
     letter_number: str = "",
     note: str = "",
     api_key=None,
+    proposed_status: str = ComplianceStatus.REGISTERED,
 ) -> CaseTransition:
-    locked = EscalationCase.objects.select_for_update().get(pk=case.pk)
+    """Move a case on. Resolving it needs the letter and a note, and proposes the employer's new
+    compliance status to the branch (the agency does not set it itself)."""
+    locked = (
+        EscalationCase.objects.select_for_update(of=("self",))
+        .select_related("employer", "agency")
+        .get(pk=case.pk)
+    )
     if to_state not in CaseState.values:
         raise ValidationError({"state": _("Status kasus tidak dikenal.")})
     if to_state not in ALLOWED_TRANSITIONS[locked.state]:
@@ -220,6 +266,14 @@ def case_transition(
         )
     if to_state not in case_allowed_transitions(case=locked, user=user):
         raise PermissionDenied(_("Anda tidak berwenang mengubah status kasus ini."))
+    if to_state == CaseState.RESOLVED:
+        errors = {}
+        if not letter_number.strip():
+            errors["letter_number"] = _("Nomor surat wajib diisi untuk kasus yang selesai.")
+        if not note.strip():
+            errors["note"] = _("Catatan wajib diisi: apa yang membuat pemberi kerja patuh.")
+        if errors:
+            raise ValidationError(errors)
     now = timezone.now()
     transition = CaseTransition.objects.create(
         case=locked,
@@ -237,6 +291,17 @@ def case_transition(
     locked._history_user = _actor(user)
     locked.save(update_fields=["state", "state_changed_at"])
     case.state, case.state_changed_at = to_state, now
+    if to_state == CaseState.RESOLVED and proposed_status:
+        status_proposal_create(
+            employer=locked.employer,
+            to_status=proposed_status,
+            reason=note,
+            user=user,
+            agency=locked.agency if permissions.can(user, Ability.TAKE_UP_CASES) else None,
+            case=locked,
+        )
+    if to_state == CaseState.SENT:
+        case_sent.send(sender=EscalationCase, case=locked)
     return transition
 
 
@@ -276,3 +341,188 @@ def campaign_create(
     campaign.provinces.set(list(provinces))
     campaign.agencies.set(list(agencies))
     return campaign
+
+
+# --- The sanction ladder (UU 24/2011 art. 17; PP 86/2013 art. 5-13) ---------------------------
+
+# Each written warning gives the employer 10 working days to comply (PP 86/2013 art. 7).
+WARNING_WORKING_DAYS = 10
+# The fine is 0.1% of the contributions due for each month they are late (PP 86/2013 art. 8).
+FINE_RATE_PER_MONTH = Decimal("0.001")
+# What must stand on the ladder before each rung: (kind, outcome) of the latest step.
+LADDER_PREREQUISITE: dict[str, tuple[str, str] | None] = {
+    SanctionKind.WARNING_1: None,
+    SanctionKind.WARNING_2: (SanctionKind.WARNING_1, SanctionOutcome.LAPSED),
+    SanctionKind.FINE: (SanctionKind.WARNING_2, SanctionOutcome.LAPSED),
+    SanctionKind.TMP2T: (SanctionKind.FINE, SanctionOutcome.LAPSED),
+}
+# TMP2T is asked of the central or regional government that grants the permits.
+TMP2T_AGENCY_KINDS = (AgencyKind.PEMDA, AgencyKind.OTHER)
+
+
+def sanction_fine_amount(*, contributions_due: Decimal, months_late: int) -> Decimal:
+    """0.1% per month of the contributions due, in whole rupiah."""
+    return (contributions_due * FINE_RATE_PER_MONTH * months_late).quantize(Decimal("1"))
+
+
+def sanction_next_kind(*, latest: SanctionStep | None) -> str | None:
+    """The rung the employer is due for next, or None while a step waits for its outcome."""
+    if latest is None or latest.outcome in (SanctionOutcome.COMPLIED, SanctionOutcome.WITHDRAWN):
+        return SanctionKind.WARNING_1
+    if latest.outcome == SanctionOutcome.PENDING:
+        return None
+    for kind, prerequisite in LADDER_PREREQUISITE.items():
+        if prerequisite == (latest.kind, latest.outcome):
+            return kind
+    return None  # TMP2T lapsed: the ladder is at its top; the cases (SKK) take over.
+
+
+@transaction.atomic
+def sanction_issue(
+    *,
+    employer: Employer,
+    kind: str,
+    letter_number: str,
+    issued_on: dt.date,
+    user,
+    arrears_amount: Decimal = Decimal(0),
+    months_late: int | None = None,
+    agency: PartnerAgency | None = None,
+    public_services: Iterable[str] = (),
+) -> SanctionStep:
+    """Issue the next rung for an employer; warnings get their deadline in working days."""
+    locked = Employer.objects.select_for_update().get(pk=employer.pk)
+    if not permissions.can_for_branch(user, Ability.ESCALATE_CASES, locked):
+        raise PermissionDenied(_("Anda tidak berwenang memberi sanksi kepada pemberi kerja ini."))
+    if kind not in SanctionKind.values:
+        raise ValidationError({"kind": _("Tahap sanksi tidak dikenal.")})
+    latest = locked.sanction_steps.order_by("-issued_on", "-id").first()
+    expected = sanction_next_kind(latest=latest)
+    if kind != expected:
+        if expected is None:
+            message = _("Tahap sebelumnya belum memiliki hasil.")
+        else:
+            message = _("Tahap berikutnya untuk pemberi kerja ini adalah %(kind)s.") % {
+                "kind": SanctionKind(expected).label
+            }
+        raise ValidationError({"kind": message})
+    errors: dict[str, str] = {}
+    if not letter_number.strip():
+        errors["letter_number"] = _("Nomor surat wajib diisi.")
+    if issued_on > timezone.localdate():
+        errors["issued_on"] = _("Tanggal surat tidak boleh di masa depan.")
+    if latest is not None and issued_on < latest.issued_on:
+        errors["issued_on"] = _("Tanggal surat tidak boleh sebelum tahap sebelumnya.")
+    if arrears_amount < 0:
+        errors["arrears_amount"] = _("Tunggakan tidak boleh negatif.")
+    fine_amount = None
+    if kind == SanctionKind.FINE:
+        if not arrears_amount:
+            errors["arrears_amount"] = _("Isi iuran terutang: denda dihitung darinya.")
+        if not months_late:
+            errors["months_late"] = _("Isi jumlah bulan keterlambatan.")
+        if not errors:
+            fine_amount = sanction_fine_amount(
+                contributions_due=arrears_amount, months_late=months_late
+            )
+    services = sorted(set(public_services))
+    if kind == SanctionKind.TMP2T:
+        if agency is None or agency.kind not in TMP2T_AGENCY_KINDS:
+            errors["agency"] = _("Pilih pemerintah daerah atau kementerian yang diminta.")
+        elif not agency_covers_regency(agency, locked.regency):
+            errors["agency"] = _("Wilayah instansi ini tidak mencakup lokasi pemberi kerja.")
+        if not services or not set(services) <= set(PublicService.values):
+            errors["public_services"] = _("Pilih layanan publik yang diminta untuk ditahan.")
+    if errors:
+        raise ValidationError(errors)
+    if locked.branch_id is None:
+        raise ValidationError({"kind": _("Pemberi kerja belum memiliki kantor cabang.")})
+    warning = kind in (SanctionKind.WARNING_1, SanctionKind.WARNING_2)
+    step = SanctionStep(
+        employer=locked,
+        branch_id=locked.branch_id,
+        kind=kind,
+        letter_number=letter_number.strip(),
+        issued_on=issued_on,
+        deadline=add_working_days(issued_on, WARNING_WORKING_DAYS) if warning else None,
+        arrears_amount=arrears_amount,
+        months_late=months_late if kind == SanctionKind.FINE else None,
+        fine_amount=fine_amount,
+        agency=agency if kind == SanctionKind.TMP2T else None,
+        public_services=services if kind == SanctionKind.TMP2T else [],
+        issued_by=user,
+    )
+    step._history_user = _actor(user)
+    step.full_clean()
+    step.save()
+    return step
+
+
+@transaction.atomic
+def sanction_outcome_record(
+    *,
+    step: SanctionStep,
+    outcome: str,
+    user,
+    on: dt.date | None = None,
+    note: str = "",
+    recovered_amount: Decimal = Decimal(0),
+) -> SanctionStep:
+    """Close a rung: complied (the arrears paid, workers registered), withdrawn, or lapsed (a
+    fine unpaid, a TMP2T request without effect; warnings lapse by themselves at their deadline)."""
+    locked = SanctionStep.objects.select_for_update().get(pk=step.pk)
+    if not permissions.can_for_branch(user, Ability.ESCALATE_CASES, locked):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah sanksi ini."))
+    on = on or timezone.localdate()
+    if locked.outcome != SanctionOutcome.PENDING:
+        raise ValidationError({"outcome": _("Tahap ini sudah memiliki hasil.")})
+    if outcome not in (SanctionOutcome.COMPLIED, SanctionOutcome.WITHDRAWN, SanctionOutcome.LAPSED):
+        raise ValidationError({"outcome": _("Hasil tidak dikenal.")})
+    if outcome == SanctionOutcome.LAPSED and locked.deadline is not None and on <= locked.deadline:
+        raise ValidationError({"outcome": _("Tenggat teguran belum lewat.")})
+    if outcome != SanctionOutcome.COMPLIED and not note.strip():
+        raise ValidationError({"note": _("Catatan wajib diisi.")})
+    if recovered_amount < 0:
+        raise ValidationError({"recovered_amount": _("Jumlah tertagih tidak boleh negatif.")})
+    locked.outcome = outcome
+    locked.outcome_on = on
+    locked.outcome_note = note.strip()
+    locked.recovered_amount += recovered_amount
+    locked._history_user = _actor(user)
+    locked.save(update_fields=["outcome", "outcome_on", "outcome_note", "recovered_amount"])
+    return locked
+
+
+@transaction.atomic
+def sanction_recovery_add(*, step: SanctionStep, amount: Decimal, user) -> SanctionStep:
+    """Arrears recovered after the step (instalments come in over months)."""
+    if amount <= 0:
+        raise ValidationError({"recovered_amount": _("Isi jumlah yang tertagih.")})
+    locked = SanctionStep.objects.select_for_update().get(pk=step.pk)
+    if not permissions.can_for_branch(user, Ability.ESCALATE_CASES, locked):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah sanksi ini."))
+    locked.recovered_amount += amount
+    locked._history_user = _actor(user)
+    locked.save(update_fields=["recovered_amount"])
+    return locked
+
+
+@transaction.atomic
+def sanction_lapse_overdue(*, today: dt.date | None = None) -> list[int]:
+    """Warnings whose deadline has passed with no outcome lapse; each lapse is announced once
+    (the step leaves `pending` in the same transaction, and rows another run holds are
+    skipped)."""
+    today = today or timezone.localdate()
+    overdue = list(
+        SanctionStep.objects.select_for_update(skip_locked=True)
+        .filter(outcome=SanctionOutcome.PENDING, deadline__lt=today)
+        .order_by("id")
+    )
+    if not overdue:
+        return []
+    ids = [step.pk for step in overdue]
+    SanctionStep.objects.filter(pk__in=ids).update(outcome=SanctionOutcome.LAPSED, outcome_on=today)
+    for step in overdue:
+        step.outcome, step.outcome_on = SanctionOutcome.LAPSED, today
+        sanction_deadline_lapsed.send(sender=SanctionStep, step=step)
+    return ids

@@ -22,6 +22,10 @@ case_urls = (
         path("", views.case_list, name="list"),
         path("<int:pk>/", views.case_detail, name="detail"),
         path("baru/<int:employer_pk>/", views.case_open, name="open"),
+        # The sanction ladder sits with the cases it backs.
+        path("sanksi/<int:employer_pk>/", views.sanction_ladder, name="sanctions"),
+        path("sanksi/tahap/<int:pk>/hasil/", views.sanction_outcome, name="sanction_outcome"),
+        path("sanksi/tahap/<int:pk>/tertagih/", views.sanction_recovery, name="sanction_recovery"),
     ],
     "cases",
 )

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
 from accounts.permissions import Ability, ability_required_page
 from core.forms import add_service_errors, posted_data
+from employers.models import ComplianceStatus
 from employers.selectors import employer_get, employer_search
 
 from . import selectors, services
-from .forms import CampaignForm, CaseOpenForm, CaseTransitionForm, VisitForm
-from .models import CaseKind, CaseState
+from .forms import (
+    CampaignForm,
+    CaseOpenForm,
+    CaseTransitionForm,
+    SanctionIssueForm,
+    SanctionOutcomeForm,
+    SanctionRecoveryForm,
+    VisitForm,
+)
+from .models import CaseKind, CaseState, SanctionKind, SanctionStep
 
 PAGE_SIZE = 25
 
@@ -151,6 +163,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     user=request.user,
                     letter_number=form.cleaned_data["letter_number"],
                     note=form.cleaned_data["note"],
+                    proposed_status=form.cleaned_data.get("proposed_status")
+                    or ComplianceStatus.REGISTERED,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -180,7 +194,7 @@ def case_open(request: HttpRequest, employer_pk: int) -> HttpResponse:
         raise Http404
     if not permissions.can_edit_employer(request.user, employer):
         raise PermissionDenied
-    form = CaseOpenForm(posted_data(request))
+    form = CaseOpenForm(posted_data(request), employer=employer)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_open(employer=employer, user=request.user, **form.cleaned_data)
@@ -220,8 +234,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "campaigns/campaign_detail.html",
         {
             "campaign": campaign,
-            "progress": selectors.campaign_progress(campaign=campaign),
-            "activities": selectors.campaign_activities(campaign=campaign),
+            "progress": selectors.campaign_progress(campaign=campaign, user=request.user),
+            "activities": selectors.campaign_activities(campaign=campaign, user=request.user),
             "branches": list(campaign.branches.all()),
             "agencies": list(campaign.agencies.all()),
         },
@@ -241,3 +255,131 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             return redirect("campaigns:detail", pk=campaign.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "campaigns/campaign_form.html", {"form": form}, status=status)
+
+
+# --- The sanction ladder ----------------------------------------------------------------------
+
+
+def _ladder_context(request: HttpRequest, employer, issue_form=None) -> dict:
+    steps = selectors.sanction_ladder(employer=employer, user=request.user)
+    latest = steps[-1] if steps else None
+    next_kind = services.sanction_next_kind(latest=latest)
+    may_act = permissions.can_for_branch(request.user, Ability.ESCALATE_CASES, employer)
+    if issue_form is None and next_kind and may_act:
+        issue_form = SanctionIssueForm(kind=next_kind, employer=employer)
+    return {
+        "employer": employer,
+        "steps": steps,
+        "latest": latest,
+        "next_kind": next_kind,
+        "next_label": SanctionKind(next_kind).label if next_kind else "",
+        "may_act": may_act,
+        "issue_form": issue_form,
+        "outcome_form": SanctionOutcomeForm(),
+        "recovery_form": SanctionRecoveryForm(),
+        "today": timezone.localdate(),
+    }
+
+
+@ability_required_page(Ability.VIEW_CASES)
+def sanction_ladder(request: HttpRequest, employer_pk: int) -> HttpResponse:
+    """Where an employer stands on the ladder; the branch issues the next rung here."""
+    if not permissions.can(request.user, Ability.VIEW_VISITS):
+        raise PermissionDenied  # BPJS's own acts: partner agencies see the cases instead.
+    employer = employer_get(user=request.user, pk=employer_pk)
+    if employer is None:
+        raise Http404
+    form = None
+    status = 200
+    if request.method == "POST":
+        if not permissions.can_for_branch(request.user, Ability.ESCALATE_CASES, employer):
+            raise PermissionDenied
+        latest = employer.sanction_steps.order_by("-issued_on", "-id").first()
+        kind = services.sanction_next_kind(latest=latest)
+        if kind is None:
+            # Someone issued a step meanwhile: the page shows where the ladder stands now.
+            messages.error(request, _("Tahap sebelumnya belum memiliki hasil."))
+            return render(
+                request,
+                "campaigns/sanction_ladder.html",
+                _ladder_context(request, employer),
+                status=400,
+            )
+        form = SanctionIssueForm(request.POST, kind=kind, employer=employer)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.sanction_issue(
+                    employer=employer,
+                    kind=kind,
+                    letter_number=data["letter_number"],
+                    issued_on=data["issued_on"],
+                    user=request.user,
+                    arrears_amount=data.get("arrears_amount") or Decimal(0),
+                    months_late=data.get("months_late"),
+                    agency=data.get("agency"),
+                    public_services=data.get("public_services") or (),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("%(kind)s dicatat.") % {"kind": SanctionKind(kind).label}
+                )
+                return redirect("cases:sanctions", employer_pk=employer.pk)
+        status = 400
+    return render(
+        request,
+        "campaigns/sanction_ladder.html",
+        _ladder_context(request, employer, form),
+        status=status,
+    )
+
+
+def _step_or_404(request: HttpRequest, pk: int) -> SanctionStep:
+    step = selectors.sanction_steps_visible(user=request.user).filter(pk=pk).first()
+    if step is None:
+        raise Http404
+    return step
+
+
+@ability_required_page(Ability.ESCALATE_CASES)
+@require_POST
+def sanction_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    step = _step_or_404(request, pk)
+    form = SanctionOutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sanction_outcome_record(
+                step=step,
+                outcome=form.cleaned_data["outcome"],
+                user=request.user,
+                note=form.cleaned_data["note"],
+                recovered_amount=form.cleaned_data["recovered_amount"] or Decimal(0),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Hasil tahap sanksi dicatat."))
+    else:
+        messages.error(request, _("Pilih hasil tahap sanksi."))
+    return redirect("cases:sanctions", employer_pk=step.employer_id)
+
+
+@ability_required_page(Ability.ESCALATE_CASES)
+@require_POST
+def sanction_recovery(request: HttpRequest, pk: int) -> HttpResponse:
+    step = _step_or_404(request, pk)
+    form = SanctionRecoveryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sanction_recovery_add(
+                step=step, amount=form.cleaned_data["amount"], user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Tunggakan tertagih dicatat."))
+    else:
+        messages.error(request, _("Isi jumlah yang tertagih."))
+    return redirect("cases:sanctions", employer_pk=step.employer_id)

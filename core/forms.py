@@ -11,6 +11,12 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
+            if field in form.fields:
+                # Marked like a form error, so the page highlights it and focuses it first.
+                widget = form.fields[field].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
     else:
         form.add_error(None, error.messages)
 

@@ -70,6 +70,12 @@ class EmployerFilter(django_filters.FilterSet):
             for key, value in list(data.items()):
                 if "\x00" in value:
                     data[key] = value.replace("\x00", "")
+        if data is not None and hasattr(data, "getlist"):
+            # "Semua" is an empty option of the status select: an empty value means "any status",
+            # not an invalid choice.
+            data = data.copy()
+            statuses = [value for value in data.getlist("compliance_status") if value]
+            data.setlist("compliance_status", statuses)
         super().__init__(data, *args, **kwargs)
         codes = permissions.regency_codes_in_scope(user)
         regencies = Regency.objects.all()

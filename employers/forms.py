@@ -13,10 +13,23 @@ from core.identifiers import IdentifierError, normalize_nib, normalize_npwp
 from regions.models import BranchOffice, District, Regency
 
 from .models import ComplianceStatus, Employer
+from .selectors import employer_near_duplicates
 
 # NPP's format is unconfirmed (docs/DOMAIN.md): accept a plain code, reject anything that
 # cannot be a registration number (spaces inside, punctuation other than . - /).
 _NPP = re.compile(r"^[A-Z0-9][A-Z0-9./-]{0,19}$")
+
+
+class DistrictSelect(forms.Select):
+    """Each district option names its regency (data-regency), so the page offers only the
+    chosen regency's districts (static/js/dependent-select.js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-regency"] = instance.regency_id
+        return option
 
 
 class EmployerForm(BootstrapFormMixin, forms.ModelForm):
@@ -37,7 +50,13 @@ class EmployerForm(BootstrapFormMixin, forms.ModelForm):
             "reported_workers",
             "registered_workers",
         ]
-        widgets = {"address": forms.TextInput()}
+        widgets = {"address": forms.TextInput(), "district": DistrictSelect()}
+
+    confirm_duplicate = forms.BooleanField(
+        label=_("Saya sudah memeriksa: ini bukan pemberi kerja yang sama"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,9 +66,22 @@ class EmployerForm(BootstrapFormMixin, forms.ModelForm):
         if codes is not None:
             regencies = regencies.filter(code__in=codes)
         self.fields["regency"].queryset = regencies
-        self.fields["district"].queryset = District.objects.filter(regency__in=regencies).order_by(
-            "name"
-        )
+        districts = District.objects.filter(regency__in=regencies)
+        chosen = self.data.get(self.add_prefix("regency")) if self.is_bound else None
+        chosen = chosen or (self.instance.regency_id if self.instance.pk else None)
+        if chosen:
+            districts = districts.filter(regency_id=chosen)
+        self.fields["district"].queryset = districts.order_by("name")
+        self.fields["district"].widget.attrs["data-depends-on"] = self.fields[
+            "regency"
+        ].widget.attrs.get("id", "id_regency")
+        for name in ("reported_workers", "registered_workers"):
+            # An empty box, not a 0 that typing appends to ("015"); empty is saved as 0.
+            self.fields[name].required = False
+            self.fields[name].widget.attrs.update(inputmode="numeric", placeholder="0")
+            if not self.instance.pk:
+                self.fields[name].initial = None
+        self.near_duplicates: list[Employer] = []
         # Accept the usual punctuation (01.234.567.8-901.000); clean_* normalises and checks.
         for name in ("nib", "npwp"):
             self.fields[name].max_length = None
@@ -88,24 +120,58 @@ class EmployerForm(BootstrapFormMixin, forms.ModelForm):
         if not value:
             return ""
         try:
-            return normalize_nib(value)
+            value = normalize_nib(value)
         except IdentifierError as error:
             raise forms.ValidationError(error.message, code=error.code) from None
+        if Employer.objects.filter(nib=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("NIB ini sudah dipakai pemberi kerja lain."))
+        return value
 
     def clean_npwp(self):
         value = (self.cleaned_data.get("npwp") or "").strip()
         if not value:
             return ""
         try:
-            return normalize_npwp(value)
+            value = normalize_npwp(value)
         except IdentifierError as error:
             raise forms.ValidationError(error.message, code=error.code) from None
+        if Employer.objects.filter(npwp=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("NPWP ini sudah dipakai pemberi kerja lain."))
+        return value
+
+    def clean_reported_workers(self):
+        return self.cleaned_data.get("reported_workers") or 0
+
+    def clean_registered_workers(self):
+        return self.cleaned_data.get("registered_workers") or 0
 
     def clean(self):
         cleaned = super().clean()
         regency, district = cleaned.get("regency"), cleaned.get("district")
         if regency and district and district.regency_id != regency.pk:
             self.add_error("district", _("Kecamatan tidak berada di kab/kota yang dipilih."))
+        name = cleaned.get("name")
+        if name and regency and not cleaned.get("confirm_duplicate"):
+            self.near_duplicates = employer_near_duplicates(
+                name=name, regency=regency, exclude_pk=self.instance.pk
+            )
+            if self.near_duplicates:
+                # Saved only once the officer confirms it is another employer.
+                self.fields["confirm_duplicate"].widget = forms.CheckboxInput(
+                    attrs={"class": "form-check-input"}
+                )
+                # On the confirmation box, so the summary links to it and the focus lands there,
+                # beside the save button.
+                self.add_error(
+                    "confirm_duplicate",
+                    _("Nama mirip pemberi kerja yang sudah ada di kab/kota ini: %(names)s.")
+                    % {
+                        "names": "; ".join(
+                            f"{employer.name} ({employer.branch or '-'})"
+                            for employer in self.near_duplicates
+                        )
+                    },
+                )
         return cleaned
 
     def _post_clean(self):

@@ -108,6 +108,13 @@ class Employer(models.Model):
                 condition=Q(npp__isnull=False),
                 name="employer_npp_unique",
             ),
+            # One employer per identifier where it is known (empty means not known yet).
+            models.UniqueConstraint(
+                fields=["nib"], condition=~Q(nib=""), name="employer_nib_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["npwp"], condition=~Q(npwp=""), name="employer_npwp_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(nib="") | Q(nib__regex=r"^\d{13}$"),
                 name="employer_nib_13_digits",
@@ -169,3 +176,58 @@ class ComplianceStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class StatusProposal(models.Model):
+    """A compliance status proposed by someone who may not set it (the agency that resolved a
+    case); the owning branch accepts or rejects it, and the change is then recorded as usual."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="proposals")
+    to_status = models.CharField(
+        _("status diusulkan"), max_length=16, choices=ComplianceStatus.choices
+    )
+    reason = models.TextField(_("alasan"))
+    proposed_at = models.DateTimeField(_("diusulkan pada"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diusulkan oleh"),
+    )
+    proposed_by_agency = models.ForeignKey(
+        "agencies.PartnerAgency",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("instansi pengusul"),
+    )
+    case = models.ForeignKey(
+        "campaigns.EscalationCase",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_proposals",
+        verbose_name=_("kasus"),
+    )
+    accepted = models.BooleanField(_("diterima"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("usulan status kepatuhan")
+        verbose_name_plural = _("usulan status kepatuhan")
+        indexes = [models.Index(fields=["employer", "accepted"])]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id}: -> {self.to_status}"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from typing import Any
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.utils.formats import date_format
 
 from accounts import permissions
 from participants.models import Participant, ParticipantStatus
 
-from .models import Employer
+from .models import Employer, StatusProposal
 
 
 def employer_list(*, user) -> QuerySet[Employer]:
@@ -76,7 +79,36 @@ def employer_detail(*, user, employer: Employer) -> dict[str, Any]:
         "participant_count": participants.count(),
         "active_participant_count": participants.filter(status=ParticipantStatus.ACTIVE).count(),
         "last_visited_on": employer.visits.aggregate(last=Max("visited_on"))["last"],
+        # The latest rung of the sanction ladder (campaigns), reached through the relation.
+        "sanction_step": permissions.sanction_steps_visible_to(employer.sanction_steps.all(), user)
+        .order_by("-issued_on", "-id")
+        .first(),
+        "pending_proposals": employer.proposals.filter(accepted__isnull=True).select_related(
+            "proposed_by", "proposed_by_agency"
+        ),
+        "visit_points": [
+            {
+                "lat": float(visit.latitude),
+                "lng": float(visit.longitude),
+                "on": date_format(visit.visited_on, "j M Y"),
+            }
+            for visit in permissions.visits_visible_to(employer.visits.all(), user)
+            .filter(latitude__isnull=False, longitude__isnull=False)
+            .order_by("-visited_on", "-id")[:20]
+        ],
     }
+
+
+def status_proposal_get(*, employer: Employer, pk: int) -> StatusProposal | None:
+    return StatusProposal.objects.filter(employer=employer, pk=pk).first()
+
+
+def status_proposals_pending(*, user) -> QuerySet[StatusProposal]:
+    """Proposals waiting for the branch's decision, on employers the user may see."""
+    return StatusProposal.objects.filter(
+        accepted__isnull=True,
+        employer__in=permissions.employers_visible_to(Employer.objects.all(), user),
+    ).select_related("employer", "proposed_by_agency")
 
 
 def employer_search(*, user, text: str, limit: int = 10) -> QuerySet[Employer]:
@@ -90,3 +122,38 @@ def employer_search(*, user, text: str, limit: int = 10) -> QuerySet[Employer]:
         .select_related("regency")
         .order_by("name", "id")[:limit]
     )
+
+
+# Legal forms and filler words that make two spellings of one business look different.
+_NAME_NOISE = {"pt", "cv", "ud", "tbk", "persero", "pd", "fa", "koperasi", "perum", "the"}
+NEAR_DUPLICATE_RATIO = 0.88
+
+
+def employer_name_key(name: str) -> str:
+    """A name reduced to what identifies the business: lower case, no punctuation, no legal form."""
+    words = re.sub(r"[^0-9a-z]+", " ", name.lower()).split()
+    return " ".join(word for word in words if word not in _NAME_NOISE)
+
+
+def employer_near_duplicates(
+    *, name: str, regency, exclude_pk: int | None = None
+) -> list[Employer]:
+    """Employers of the same regency whose name is (nearly) the same, e.g. "PT Maju Jaya" and
+    "Maju Jaya, PT". Candidates share the name's longest word, so the check reads a handful of
+    rows, not the regency."""
+    key = employer_name_key(name)
+    if not key:
+        return []
+    longest = max(key.split(), key=len)
+    candidates = (
+        Employer.objects.filter(regency=regency, name__icontains=longest)
+        .exclude(pk=exclude_pk)
+        .select_related("branch")
+        .order_by("name")[:50]
+    )
+    return [
+        employer
+        for employer in candidates
+        if difflib.SequenceMatcher(None, key, employer_name_key(employer.name)).ratio()
+        >= NEAR_DUPLICATE_RATIO
+    ]

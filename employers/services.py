@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 
-from .models import ComplianceStatus, ComplianceStatusChange, Employer
+from .models import ComplianceStatus, ComplianceStatusChange, Employer, StatusProposal
 
 CREATE_FIELDS = (
     "name",
@@ -123,3 +123,64 @@ def employer_status_change(
     locked.save(update_fields=["compliance_status", "updated_at"])
     employer.compliance_status = to_status
     return change
+
+
+@transaction.atomic
+def employer_workers_enrolled(*, employer: Employer, count: int, user) -> Employer:
+    """Workers enrolled in the field (during a visit) join the employer's registered count."""
+    if count <= 0:
+        return employer
+    locked = Employer.objects.select_for_update().get(pk=employer.pk)
+    if not permissions.can_edit_employer(user, locked):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah pemberi kerja ini."))
+    locked.registered_workers += count
+    # A registered worker is a reported one too: the reported count never trails it.
+    locked.reported_workers = max(locked.reported_workers, locked.registered_workers)
+    locked._history_user = _actor(user)
+    locked.save(update_fields=["registered_workers", "reported_workers", "updated_at"])
+    employer.registered_workers = locked.registered_workers
+    employer.reported_workers = locked.reported_workers
+    return employer
+
+
+@transaction.atomic
+def status_proposal_create(
+    *, employer: Employer, to_status: str, reason: str, user, agency=None, case=None
+) -> StatusProposal:
+    """Propose a compliance status to the employer's branch (who proposed, why, from which case)."""
+    if to_status not in ComplianceStatus.values:
+        raise ValidationError({"proposed_status": _("Status kepatuhan tidak dikenal.")})
+    return StatusProposal.objects.create(
+        employer=employer,
+        to_status=to_status,
+        reason=reason.strip(),
+        proposed_at=timezone.now(),
+        proposed_by=_actor(user),
+        proposed_by_agency=agency,
+        case=case,
+    )
+
+
+@transaction.atomic
+def status_proposal_decide(*, proposal: StatusProposal, accept: bool, user) -> StatusProposal:
+    """The branch accepts (the status changes, citing the proposal) or rejects a proposal."""
+    locked = (
+        StatusProposal.objects.select_for_update().select_related("employer").get(pk=proposal.pk)
+    )
+    if not permissions.can_edit_employer(user, locked.employer):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah pemberi kerja ini."))
+    if locked.accepted is not None:
+        raise ValidationError(_("Usulan ini sudah diputuskan."))
+    if accept and locked.employer.compliance_status != locked.to_status:
+        who = locked.proposed_by_agency or locked.proposed_by or "-"
+        employer_status_change(
+            employer=locked.employer,
+            to_status=locked.to_status,
+            reason=_("Usulan %(who)s: %(reason)s") % {"who": who, "reason": locked.reason},
+            user=user,
+        )
+    locked.accepted = accept
+    locked.decided_at = timezone.now()
+    locked.decided_by = _actor(user)
+    locked.save(update_fields=["accepted", "decided_at", "decided_by"])
+    return locked

@@ -10,4 +10,9 @@ urlpatterns = [
     path("<int:pk>/", views.employer_detail, name="detail"),
     path("<int:pk>/ubah/", views.employer_edit, name="edit"),
     path("<int:pk>/status/", views.employer_status_change, name="status"),
+    path(
+        "<int:pk>/usulan/<int:proposal_pk>/",
+        views.employer_proposal_decide,
+        name="proposal_decide",
+    ),
 ]

@@ -75,6 +75,7 @@ def employer_create(request: HttpRequest) -> HttpResponse:
     form = EmployerForm(posted_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
+        fields.pop("confirm_duplicate", None)
         status = fields.pop("compliance_status")
         if "branch" not in form.fields:
             fields["branch"] = request.user.branch
@@ -98,7 +99,8 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EmployerForm(posted_data(request), instance=employer, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.employer_update(employer=employer, user=request.user, data=form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_duplicate"}
+            services.employer_update(employer=employer, user=request.user, data=data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -134,3 +136,25 @@ def employer_status_change(request: HttpRequest, pk: int) -> HttpResponse:
         **selectors.employer_detail(user=request.user, employer=employer),
     }
     return render(request, "employers/employer_detail.html", context, status=400)
+
+
+@ability_required_page(Ability.EDIT_EMPLOYERS)
+@require_POST
+def employer_proposal_decide(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    """The branch accepts or rejects a compliance status proposed by an agency."""
+    employer = _employer_or_404(request, pk)
+    proposal = selectors.status_proposal_get(employer=employer, pk=proposal_pk)
+    if proposal is None:
+        raise Http404
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "reject"):
+        return HttpResponse(_("Keputusan tidak dikenal."), status=400)
+    try:
+        services.status_proposal_decide(
+            proposal=proposal, accept=decision == "accept", user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Usulan status diputuskan."))
+    return redirect("employers:detail", pk=employer.pk)

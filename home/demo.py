@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,12 +24,17 @@ from campaigns.models import (
     CaseState,
     CaseTransition,
     EscalationCase,
+    SanctionKind,
+    SanctionOutcome,
+    SanctionStep,
     Visit,
     VisitOutcome,
     VisitPurpose,
 )
 from core.identifiers import nik_compose
+from core.workdays import add_working_days
 from employers.models import (
+    NON_COMPLIANT_STATUSES,
     ComplianceStatus,
     ComplianceStatusChange,
     Employer,
@@ -474,6 +480,51 @@ def _field_work_create(employers: list[Employer]) -> None:
             )
 
 
+def _sanctions_create(employers: list[Employer]) -> None:
+    """Two synthetic rungs of the sanction ladder for Serang employers: a first warning waiting
+    for its deadline, and a second one after a lapsed first (letter numbers say DEMO)."""
+    if SanctionStep.objects.filter(letter_number__startswith="DEMO/").exists():
+        return
+    officer = User.objects.filter(username="cabang.serang").first()
+    if officer is None:
+        return
+    serang = [
+        e
+        for e in employers
+        if e.branch_id == officer.branch_id and e.compliance_status in NON_COMPLIANT_STATUSES
+    ][2:4]  # the first two carry the demo cases
+    today = timezone.localdate()
+    for index, employer in enumerate(serang):
+        first_on = today - dt.timedelta(days=7 if index == 0 else 30)
+        first = SanctionStep.objects.create(
+            employer=employer,
+            branch_id=employer.branch_id,
+            kind=SanctionKind.WARNING_1,
+            letter_number=f"DEMO/KC-SRG/T1/{index + 1:03d}",
+            issued_on=first_on,
+            deadline=add_working_days(first_on, 10),
+            arrears_amount=Decimal(15_000_000 + 5_000_000 * index),
+            issued_by=officer,
+        )
+        if index == 0:
+            continue
+        first.outcome = SanctionOutcome.LAPSED
+        first.outcome_on = first.deadline + dt.timedelta(days=1)
+        first.outcome_note = "Tidak ada tanggapan (contoh sintetis)."
+        first.save()
+        second_on = first.outcome_on + dt.timedelta(days=1)
+        SanctionStep.objects.create(
+            employer=employer,
+            branch_id=employer.branch_id,
+            kind=SanctionKind.WARNING_2,
+            letter_number=f"DEMO/KC-SRG/T2/{index + 1:03d}",
+            issued_on=second_on,
+            deadline=add_working_days(second_on, 10),
+            arrears_amount=first.arrears_amount,
+            issued_by=officer,
+        )
+
+
 @transaction.atomic
 def demo_data_create(*, seed: int = 2021) -> list[tuple[str, str]]:
     """Create the demo dataset (regions and offices must be loaded). Returns (username, role)."""
@@ -486,6 +537,7 @@ def demo_data_create(*, seed: int = 2021) -> list[tuple[str, str]]:
     _visits_create(rng, employers)
     _targets_create()
     _field_work_create(employers)
+    _sanctions_create(employers)
     return credentials
 
 

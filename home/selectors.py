@@ -7,8 +7,15 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.permissions import Ability
 from campaigns.models import FINAL_CASE_STATES, EscalationCase, Visit
-from campaigns.selectors import campaign_progress, campaigns_active_for, visit_follow_ups_due
+from campaigns.selectors import (
+    campaign_progress,
+    campaigns_active_for,
+    sanction_due,
+    sanction_totals_by_kanwil,
+    visit_follow_ups_due,
+)
 from employers.models import Employer
+from employers.selectors import status_proposals_pending
 from participants.models import Participant, ParticipantStatus
 from worker_lists.models import EnrollmentLead, LeadStatus
 
@@ -21,18 +28,23 @@ def home_summary(*, user) -> dict[str, Any]:
     open_cases = permissions.cases_visible_to(EscalationCase.objects.all(), user).exclude(
         state__in=FINAL_CASE_STATES
     )
-    summary = {
+    summary: dict[str, Any] = {
         "employer_count": employers.count(),
-        "active_participant_count": permissions.participants_visible_to(
-            Participant.objects.filter(status=ParticipantStatus.ACTIVE), user
-        ).count(),
         "open_case_count": open_cases.count(),
-        "recent_visits": permissions.visits_visible_to(Visit.objects.all(), user).select_related(
-            "employer", "officer"
-        )[:10],
     }
+    # Agencies work cases, not participants or visits: those cards would only ever read 0.
+    if permissions.can(user, Ability.VIEW_DASHBOARDS):
+        summary["active_participant_count"] = permissions.participants_visible_to(
+            Participant.objects.filter(status=ParticipantStatus.ACTIVE), user
+        ).count()
+    if permissions.can(user, Ability.VIEW_VISITS):
+        summary["recent_visits"] = permissions.visits_visible_to(
+            Visit.objects.all(), user
+        ).select_related("employer", "officer")[:10]
     if permissions.can(user, Ability.HOME_FIELD_DAY):
         summary.update(branch_day(user=user))
+    if permissions.can(user, Ability.READ_ALL_REGIONS):
+        summary["sanction_totals"] = sanction_totals_by_kanwil()
     if permissions.can(user, Ability.HOME_CASE_INBOX):
         summary["agency_cases"] = open_cases.select_related("employer", "branch")[:20]
     return summary
@@ -45,15 +57,16 @@ def branch_day(*, user) -> dict[str, Any]:
         EnrollmentLead.objects.filter(status=LeadStatus.NEW), user
     ).select_related("agency", "work_regency")
     campaigns = list(campaigns_active_for(user=user, today=today)[:HOME_CAMPAIGNS])
-    # One query for both the list and its "10+" badge, instead of a COUNT over all new leads.
-    new_leads = list(leads[: HOME_LEADS + 1])
     return {
         "today": today,
         "follow_ups": list(visit_follow_ups_due(user=user, today=today)[:20]),
-        "new_leads": new_leads[:HOME_LEADS],
-        "more_new_leads": len(new_leads) > HOME_LEADS,
+        "sanctions_due": sanction_due(user=user, today=today)[:20],
+        "new_leads": list(leads[:HOME_LEADS]),
+        # The number itself, not "10+": branch staff plan their day by it.
+        "new_lead_count": leads.count(),
+        "status_proposals": list(status_proposals_pending(user=user)[:10]),
         "campaigns": [
-            {"campaign": campaign, "progress": campaign_progress(campaign=campaign)}
+            {"campaign": campaign, "progress": campaign_progress(campaign=campaign, user=user)}
             for campaign in campaigns
         ],
     }

@@ -66,3 +66,15 @@ class LeadFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
         self.fields["regency"].queryset = regencies
+
+
+class LeadSearchForm(forms.Form):
+    """Search by name or NIK. Sent by POST and kept in the session: a NIK never goes into a URL
+    (nor, through it, into access logs)."""
+
+    q = forms.CharField(
+        label=_("Cari nama atau NIK"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
+    )

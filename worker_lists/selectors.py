@@ -73,10 +73,16 @@ def lead_list(
     agency_id: int | None = None,
     regency_code: str | None = None,
     status: str | None = None,
+    search: str = "",
 ) -> QuerySet[EnrollmentLead]:
     leads = leads_visible_to(
         EnrollmentLead.objects.select_related("agency", "work_regency", "branch"), user
     )
+    search = search.strip()
+    if search.isdigit() and len(search) == 16:
+        leads = leads.filter(nik=search)
+    elif search:
+        leads = leads.filter(full_name__icontains=search)
     if agency_id:
         leads = leads.filter(agency_id=agency_id)
     if regency_code:
@@ -84,6 +90,44 @@ def lead_list(
     if status:
         leads = leads.filter(status=status)
     return leads
+
+
+LEAD_EXPORT_HEADER = [
+    "nik",
+    "full_name",
+    "birth_date",
+    "work_regency_code",
+    "work_regency",
+    "unit",
+    "position",
+    "agency",
+    "branch",
+    "status",
+    "status_changed_at",
+]
+
+
+def lead_export_rows(*, leads: QuerySet[EnrollmentLead], full_nik: bool) -> Iterator[list]:
+    """Lead rows for an export (header apart: LEAD_EXPORT_HEADER), streamed in chunks. Roles
+    that do not work with the person get the NIK masked (UU PDP)."""
+    rows = leads.order_by("id").values_list(
+        "nik",
+        "full_name",
+        "birth_date",
+        "work_regency_id",
+        "work_regency__name",
+        "unit",
+        "position",
+        "agency__name",
+        "branch__name",
+        "status",
+        "status_changed_at",
+    )
+    labels = dict(LeadStatus.choices)
+    for row in rows.iterator(chunk_size=5000):
+        nik, *rest = row
+        rest[8] = str(labels.get(rest[8], rest[8]))
+        yield [nik if full_nik else nik[:6] + "*" * 10, *rest]
 
 
 def lead_get(*, user, pk: int) -> EnrollmentLead | None:

@@ -6,13 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Ability, ability_required_page, can, can_update_lead
+from core.exports import EXPORT_FORMATS, export_response
 
 from . import reports, selectors, services
-from .forms import LeadFilterForm, RowFilterForm, WorkerListUploadForm
+from .forms import LeadFilterForm, LeadSearchForm, RowFilterForm, WorkerListUploadForm
 from .models import LeadStatus
 from .reading import printable_filename
 from .services import LEAD_WORK_OUTCOMES, lead_status_set
@@ -88,9 +90,22 @@ def worker_list_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+LEAD_SEARCH_SESSION_KEY = "lead_search"
+
+
 @ability_required_page(Ability.VIEW_LEADS)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def lead_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        # The search (a name or a NIK) lives in the session, never in the URL.
+        search_form = LeadSearchForm(request.POST)
+        search = search_form.cleaned_data["q"].strip() if search_form.is_valid() else ""
+        request.session[LEAD_SEARCH_SESSION_KEY] = search
+        query = request.GET.copy()
+        query.pop("page", None)
+        url = reverse("lead-list")
+        return redirect(f"{url}?{query.urlencode()}" if query else url)
+    search = request.session.get(LEAD_SEARCH_SESSION_KEY, "")
     filters = LeadFilterForm(request.GET, **selectors.lead_filter_choices(user=request.user))
     values = filters.cleaned_data if filters.is_valid() else {}
     leads = selectors.lead_list(
@@ -98,17 +113,32 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         agency_id=values["agency"].pk if values.get("agency") else None,
         regency_code=values["regency"].pk if values.get("regency") else None,
         status=values.get("status") or None,
+        search=search,
     )
+    export = request.GET.get("export")
+    if export in EXPORT_FORMATS:
+        return export_response(
+            header=selectors.LEAD_EXPORT_HEADER,
+            rows=selectors.lead_export_rows(
+                leads=leads, full_nik=can(request.user, Ability.SEE_FULL_NIK)
+            ),
+            file_format=export,
+            filename="prospek",
+            sheet_title="prospek",
+        )
     page = Paginator(leads, 50).get_page(request.GET.get("page"))
     for lead in page.object_list:
         lead.editable = can_update_lead(request.user, lead)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("export", None)
     return render(
         request,
         "worker_lists/leads.html",
         {
             "filters": filters,
+            "search_form": LeadSearchForm(initial={"q": search}),
+            "search": search,
             "leads": page,
             "work_outcomes": [(s, LeadStatus(s).label) for s in LEAD_WORK_OUTCOMES],
             "status_counts": selectors.lead_status_counts(user=request.user),

@@ -76,7 +76,10 @@ def test_branch_staff_log_a_visit_open_a_case_and_the_agency_moves_it_on(
     context, page = _login(browser, live_server, "serang")
     _shot(page, "01-branch-home")
 
-    page.click("[data-testid=home-log-visit]")
+    with page.expect_navigation():
+        page.click("[data-testid=home-log-visit]")
+    # htmx binds the search box once the page has loaded; typing earlier sends nothing.
+    page.wait_for_load_state("load")
     page.fill("#employer-search", "sumber")
     page.click("[data-employer-id]")
     assert page.inner_text("[data-testid=employer-selected]") == "PT Sumber Makmur"

@@ -145,6 +145,7 @@ def test_case_page_lets_the_agency_move_the_case_on(
     with django_assert_max_num_queries(8):
         page = client.get(url)
     assert [value for value, _label in page.context["form"].fields["to_state"].choices] == [
+        "",
         "in_progress",
         "closed",
     ]

@@ -15,8 +15,9 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from agencies.models import AgencyAPIKey, AgencyKind
 from agencies.tests.factories import PartnerAgencyFactory
-from campaigns.models import CaseState
+from campaigns.models import CaseState, SanctionKind, SanctionStep
 from campaigns.tests.factories import CampaignFactory, EscalationCaseFactory, VisitFactory
+from employers.models import StatusProposal
 from employers.tests.factories import EmployerFactory
 from regions.models import Regency
 from regions.tests.factories import BranchOfficeFactory, DistrictFactory, RegionalOfficeFactory
@@ -38,6 +39,8 @@ class Side:
     agency: object
     worker_list: object
     lead: object
+    sanction_step: object
+    proposal: object
     regency_code: str
     province_code: str
     kanwil_code: str
@@ -94,6 +97,22 @@ def _side(*, label: str, province: str, regency: str, kanwil: str, branch: str) 
         agency=agency,
         worker_list=worker_list,
         lead=lead,
+        sanction_step=SanctionStep.objects.create(
+            employer=employer,
+            branch=branch_office,
+            kind=SanctionKind.WARNING_1,
+            letter_number=f"B/1/{label}",
+            issued_on=timezone.localdate(),
+            deadline=timezone.localdate(),
+            issued_by=creator,
+        ),
+        proposal=StatusProposal.objects.create(
+            employer=employer,
+            to_status="registered",
+            reason=f"Usulan {label}",
+            proposed_at=timezone.now(),
+            proposed_by_agency=agency,
+        ),
         regency_code=regency,
         province_code=province,
         kanwil_code=kanwil,

@@ -145,6 +145,23 @@ MATRIX: dict[str, Entry | None] = {
     "campaigns:list": page(STAFF | {"agency"}),
     "campaigns:create": page({"admin", "kanwil"}, writers={"admin", "kanwil"}),
     "campaigns:detail": page(STAFF | {"agency"}, args=lambda s: [s.campaign.pk]),
+    # The sanction ladder is BPJS's own: staff read it, field staff write it.
+    "cases:sanctions": page(STAFF, args=_employer, writers=FIELD),
+    "cases:sanction_outcome": page(
+        FIELD, args=lambda s: [s.sanction_step.pk], read=False, writers=FIELD
+    ),
+    "cases:sanction_recovery": page(
+        FIELD, args=lambda s: [s.sanction_step.pk], read=False, writers=FIELD
+    ),
+    "employers:proposal_decide": page(
+        FIELD, args=lambda s: [s.employer.pk, s.proposal.pk], read=False, writers=FIELD
+    ),
+    # Notifications: everyone logged in has an inbox, and only ever sees their own.
+    "notifications:inbox": page(LOGGED_IN),
+    "notifications:badge": page(LOGGED_IN),
+    "notifications:open": page(LOGGED_IN, read=False, writers=LOGGED_IN),
+    "notifications:mark_all_read": page(LOGGED_IN, read=False, writers=LOGGED_IN),
+    "notifications:email_setting": page(LOGGED_IN, read=False, writers=LOGGED_IN),
 }
 
 

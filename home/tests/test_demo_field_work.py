@@ -16,3 +16,17 @@ def test_seed_demo_gives_the_disnaker_user_one_sent_case_and_stays_idempotent():
     assert list(visible.values_list("state", flat=True)) == ["sent"]
     assert EscalationCase.objects.count() == 2
     assert Campaign.objects.count() == 1
+
+
+def test_seed_demo_puts_two_serang_employers_on_the_sanction_ladder_once():
+    from campaigns.models import SanctionStep
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    steps = SanctionStep.objects.order_by("letter_number")
+    assert [(step.kind, step.outcome) for step in steps] == [
+        ("warning_1", "pending"),
+        ("warning_1", "lapsed"),
+        ("warning_2", "pending"),
+    ]
+    assert {step.branch.code for step in steps} == {"kc-serang-raya"}

@@ -127,7 +127,8 @@ def national_snapshot(db):
 
 # (url, user fixture, Indonesian text, its English translation, max queries)
 PAGES = [
-    ("home", "branch_user", "Selamat datang", "Welcome", 12),
+    # The branch's day: follow-ups, leads and their count, proposals, sanction steps due.
+    ("home", "branch_user", "Selamat datang", "Welcome", 17),
     ("employers:list", "branch_user", "Tambah pemberi kerja", "Add employer", 12),
     ("coverage:national", "management_user", "Cakupan kepesertaan", "Participant coverage", 12),
     ("worker-list-index", "agency_user", "Kirim daftar baru", "Send a new list", 12),

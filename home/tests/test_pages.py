@@ -34,7 +34,9 @@ def test_branch_user_logs_in_and_sees_only_their_employer_count(
     assert client.login(
         request=RequestFactory().post("/masuk/"), username="serang", password="test-pass-123"
     )
-    with django_assert_max_num_queries(10):
+    # Session, user, counts, follow-ups, leads and their count, proposals, campaigns,
+    # sanction steps due.
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("home"))
     assert response.status_code == 200
     assert '<div class="fs-4 fw-semibold" data-testid="employer-count">1</div>' in response.text
