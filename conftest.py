@@ -39,6 +39,26 @@ def _no_stray_connections_at_teardown(django_db_setup, django_db_blocker):
             )
 
 
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, seeded once per test module (seeding takes seconds). Tests run inside it (each in
+    its own savepoint) and the whole module's data is rolled back at its end."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(DEBUG=True, MEDIA_ROOT=media):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("seed_demo", verbosity=0)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
 def demo_allowed(settings):
     """seed_demo runs only with DEBUG on (it creates logins with a published password)."""

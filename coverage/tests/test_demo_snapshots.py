@@ -5,11 +5,10 @@ from django.utils import timezone
 from accounts.models import User
 from coverage.models import CoverageSnapshot
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_allowed")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_demo", "demo_allowed")]
 
 
 def test_seed_demo_leaves_dashboards_with_data_for_six_months(client):
-    call_command("seed_demo", verbosity=0)
     periods = set(CoverageSnapshot.objects.values_list("period", flat=True))
     assert len(periods) == 6
     assert max(periods) == timezone.localdate().replace(day=1)
@@ -26,12 +25,9 @@ def test_compute_coverage_command_rejects_a_malformed_period():
         call_command("compute_coverage", period="11-2026")
 
 
-def test_seed_demo_fills_the_partner_panel_once_however_often_it_runs(client, settings, tmp_path):
+def test_seed_demo_fills_the_partner_panel(client):
     from worker_lists.models import EnrollmentLead, WorkerListSubmission
 
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)
     assert WorkerListSubmission.objects.count() == 1
     client.force_login(User.objects.get(username="dewas"))
     response = client.get("/cakupan/")
@@ -45,7 +41,6 @@ def test_seed_demo_fills_the_partner_panel_once_however_often_it_runs(client, se
 
 
 def test_seed_demo_shows_the_board_the_real_national_picture(client):
-    call_command("seed_demo", verbosity=0)
     client.force_login(User.objects.get(username="dewas"))
     response = client.get("/cakupan/")
     official = response.context["official"]
@@ -62,7 +57,6 @@ def test_seed_demo_shows_the_board_the_real_national_picture(client):
 def test_seed_demo_register_reads_like_a_real_branch(client):
     from participants.models import Participant
 
-    call_command("seed_demo", verbosity=0)
     serang = CoverageSnapshot.objects.filter(level="branch", code="kc-serang-raya").order_by(
         "period"
     )
