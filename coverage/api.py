@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.core.validators import RegexValidator
 from django.utils import timezone
@@ -14,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import Ability, ability_required
+from core.periods import parse_period
 
 from . import selectors
 from .models import CoverageSnapshot, SnapshotLevel
@@ -48,11 +48,10 @@ class CoverageListApi(APIView):
         )
 
         def validate_period(self, value: str) -> dt.date:
-            match = re.fullmatch(r"(\d{4})-(\d{2})", value)
-            # Year 0000 matches the pattern but is no date (ValueError, a 500).
-            if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
-                raise serializers.ValidationError(_("Format periode harus YYYY-MM."))
-            return dt.date(int(match.group(1)), int(match.group(2)), 1)
+            try:
+                return parse_period(value)
+            except ValueError:
+                raise serializers.ValidationError(_("Format periode harus YYYY-MM.")) from None
 
     class OutputSerializer(serializers.ModelSerializer):
         period = serializers.DateField(format="%Y-%m")

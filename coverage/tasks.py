@@ -8,16 +8,15 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from core.periods import parse_period
+
 from . import services
 
 
 @shared_task(name="coverage.compute")
 def coverage_compute_task(period: str | None = None) -> int:
     """Recompute one month ('YYYY-MM' or 'YYYY-MM-DD'; default: this month). Idempotent."""
-    if period:
-        day = dt.date.fromisoformat(period if len(period) > 7 else f"{period}-01")
-    else:
-        day = timezone.localdate()
+    day = parse_period(period) if period else timezone.localdate()
     return services.coverage_compute(period=day)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
-import re
 from functools import cache, lru_cache
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import Ability, ability_required_page, sees_everything
 from core.exports import EXPORT_FORMATS
+from core.periods import parse_period
 
 from . import picture, selectors
 from .charts import picture_chart, trend_chart
@@ -73,10 +73,7 @@ def _requested_period(request: HttpRequest, periods: list[dt.date]) -> dt.date |
     raw = request.GET.get("period", "")
     if not raw:
         return periods[0] if periods else None
-    match = re.fullmatch(r"(\d{4})-(\d{2})", raw)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(raw)
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    return parse_period(raw)
 
 
 def _partner_panel(user, *, period: dt.date, province_code: str | None = None) -> Table:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.periods import parse_period
 from regions.models import NATIONAL_CODE, Province
-from regions.services import ImportRowError, parse_count, parse_period
+from regions.services import ImportRowError, parse_count
 
 from .models import ReportedParticipantCount
 

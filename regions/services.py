@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
+
+from core.periods import parse_period
 
 from .models import (
     NATIONAL_CODE,
@@ -186,14 +187,6 @@ def _level_of(code: str) -> str | None:
     if re.fullmatch(r"\d{2}\.\d{2}", code):
         return RegionLevel.REGENCY
     return None
-
-
-def parse_period(value: str) -> dt.date:
-    """'2024-08' or '2024-08-01' -> 2024-08-01."""
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", value)
-    if not match:
-        raise ValueError("expected YYYY-MM")
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def parse_count(value: str) -> int | None:

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.periods import parse_period
 from coverage.services import coverage_compute, period_start
 
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, period=None, months=1, **options):
         try:
-            last = dt.date.fromisoformat(f"{period}-01") if period else timezone.localdate()
+            last = parse_period(period) if period else timezone.localdate()
         except ValueError:
             raise CommandError("--period must be YYYY-MM") from None
         for period_day in coverage_periods_back(period_start(last), months):
