@@ -1,5 +1,7 @@
 """Shared fixtures: a small Banten world (one Kanwil, two branches) and a user per role."""
 
+import os
+
 import pytest
 from django.db import connection
 
@@ -63,6 +65,35 @@ def seeded_demo(django_db_setup, django_db_blocker, tmp_path_factory):
 def demo_allowed(settings):
     """seed_demo runs only with DEBUG on (it creates logins with a published password)."""
     settings.DEBUG = True
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    """Debian's chromium, driven by Playwright, started once for the whole session."""
+    from core.tests.browser import CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium (/usr/bin/chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop; Django refuses ORM calls inside one otherwise.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def browser(_chromium):
+    """The session's chromium; whatever pages a test opened are closed after it, so none keeps
+    polling a live server that has moved on to the next test."""
+    yield _chromium
+    for context in _chromium.contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -4,59 +4,16 @@ Screenshots go to artifacts/screenshots/ for a person to look at.
 """
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from campaigns.models import EscalationCase, Visit
 from campaigns.tests.factories import CampaignFactory, VisitFactory
-from core.tests.browser import watch_csp_violations
+from core.tests.browser import login_page, needs_chromium, screenshot
 from employers.tests.factories import EmployerFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (/usr/bin/chromium)"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop; Django refuses ORM calls inside one otherwise.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    sync_api = pytest.importorskip("playwright.sync_api")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-def _login(browser, live_server, username, **context_options):
-    context = browser.new_context(locale="id-ID", **context_options)
-    context.csp_violations = watch_csp_violations(context)
-    page = context.new_page()
-    # Generous: the CI machine may be busy with other suites.
-    page.set_default_timeout(30_000)
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "test-pass-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    return context, page
-
-
-def _shot(page, name):
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.fixture
@@ -73,8 +30,8 @@ def employer(branch_serang):
 def test_branch_staff_log_a_visit_open_a_case_and_the_agency_moves_it_on(
     browser, live_server, branch_user, disnaker_user, disnaker, employer
 ):
-    context, page = _login(browser, live_server, "serang")
-    _shot(page, "01-branch-home")
+    context, page = login_page(browser, live_server, "serang")
+    screenshot(page, "01-branch-home")
 
     with page.expect_navigation():
         page.click("[data-testid=home-log-visit]")
@@ -89,10 +46,10 @@ def test_branch_staff_log_a_visit_open_a_case_and_the_agency_moves_it_on(
     page.fill("#id_promised_by", promised.isoformat())
     page.fill("#id_finding", "48 pekerja, belum ada yang terdaftar")
     page.fill("#id_follow_up_on", promised.isoformat())
-    _shot(page, "02-visit-form")
+    screenshot(page, "02-visit-form")
     with page.expect_navigation():
         page.click("#visit-form button[type=submit]")
-    _shot(page, "03-employer-with-visit")
+    screenshot(page, "03-employer-with-visit")
     assert page.url == f"{live_server.url}/pemberi-kerja/{employer.pk}/", page.inner_text("main")
     assert "48 pekerja, belum ada yang terdaftar" in page.inner_text("[data-testid=visit-timeline]")
     assert Visit.objects.get().outcome == "promised"
@@ -106,11 +63,11 @@ def test_branch_staff_log_a_visit_open_a_case_and_the_agency_moves_it_on(
     page.click("button[type=submit].btn-danger")
     page.wait_for_url(f"{live_server.url}/kasus/*/")
     assert page.inner_text("[data-testid=case-state]") == "Terkirim"
-    _shot(page, "04-case-sent")
+    screenshot(page, "04-case-sent")
     assert context.csp_violations == []
     context.close()
 
-    context, page = _login(browser, live_server, "disnaker")
+    context, page = login_page(browser, live_server, "disnaker")
     page.click("[data-testid=agency-cases] a")
     page.select_option("#id_to_state", "in_progress")
     page.fill("#id_letter_number", "560/77/Disnaker")
@@ -119,7 +76,7 @@ def test_branch_staff_log_a_visit_open_a_case_and_the_agency_moves_it_on(
     page.wait_for_selector("text=Status kasus diperbarui.")
     assert page.inner_text("[data-testid=case-state]") == "Dalam proses"
     assert "560/77/Disnaker" in page.inner_text("[data-testid=case-transitions]")
-    _shot(page, "05-agency-moved-case")
+    screenshot(page, "05-agency-moved-case")
     assert context.csp_violations == []
     context.close()
     assert EscalationCase.objects.get().state == "in_progress"
@@ -130,7 +87,9 @@ def test_pages_fit_a_360_pixel_wide_phone(
 ):
     campaign = CampaignFactory(name="Kampanye Serang patuh", branches=[branch_serang])
     due = VisitFactory(employer=employer, officer=branch_user, follow_up_on=timezone.localdate())
-    context, page = _login(browser, live_server, "serang", viewport={"width": 360, "height": 740})
+    context, page = login_page(
+        browser, live_server, "serang", viewport={"width": 360, "height": 740}
+    )
     pages = {
         "mobile-home": "/",
         "mobile-employers": "/pemberi-kerja/",
@@ -141,7 +100,7 @@ def test_pages_fit_a_360_pixel_wide_phone(
     }
     for name, path in pages.items():
         page.goto(f"{live_server.url}{path}")
-        _shot(page, name)
+        screenshot(page, name)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} is {width}px wide"
 

@@ -2,7 +2,6 @@
 (issue 12), in a real browser. Screenshots go to artifacts/screenshots/day-*.png."""
 
 import datetime as dt
-import os
 import time
 from decimal import Decimal
 
@@ -11,34 +10,15 @@ from django.utils import timezone
 
 from campaigns.models import EscalationCase, SanctionStep
 from campaigns.services import case_open, case_transition, sanction_issue
-from campaigns.tests.test_browser import CHROMIUM, SCREENSHOTS, _login, _shot
+from core.tests.browser import login_page, needs_chromium, screenshot
 from employers.models import Employer, StatusProposal
 from employers.tests.factories import EmployerFactory
 from notifications.models import Notification
 from worker_lists.models import EnrollmentLead
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (/usr/bin/chromium)"),
-]
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # As in test_browser.py: Playwright's sync API runs an event loop the ORM must tolerate.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    sync_api = pytest.importorskip("playwright.sync_api")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 DESKTOP = {"width": 1366, "height": 900}
@@ -90,7 +70,7 @@ def test_a_branch_officers_day_on_a_phone(
         arrears_amount=Decimal(12_500_000),
     )
     SanctionStep.objects.update(deadline=timezone.localdate())
-    context, page = _login(
+    context, page = login_page(
         browser,
         live_server,
         "serang",
@@ -100,7 +80,7 @@ def test_a_branch_officers_day_on_a_phone(
     )
     assert page.inner_text("[data-testid=new-lead-count]") == "3"
     assert "PT Sumber Makmur" in page.inner_text("[data-testid=sanctions-due]")
-    _shot(page, "day-01-branch-home-360")
+    screenshot(page, "day-01-branch-home-360")
     _fits(page)
 
     # A failed submit: the summary is on top and the first invalid field has the focus.
@@ -112,7 +92,7 @@ def test_a_branch_officers_day_on_a_phone(
     _wait_until(page, "document.activeElement && document.activeElement.id !== ''")
     assert page.is_visible("[data-testid=error-summary]")
     assert page.evaluate("document.activeElement.id") == "employer-search"
-    _shot(page, "day-02-visit-errors-360")
+    screenshot(page, "day-02-visit-errors-360")
 
     page.wait_for_load_state("load")
     page.fill("#employer-search", "sumber")
@@ -125,7 +105,7 @@ def test_a_branch_officers_day_on_a_phone(
     with page.expect_navigation():
         page.click("#visit-form button[type=submit]")
     page.wait_for_selector("#visit-map[data-outlined=true]")
-    _shot(page, "day-03-employer-map-360")
+    screenshot(page, "day-03-employer-map-360")
     _fits(page)
     employer.refresh_from_db()
     assert employer.registered_workers == 12
@@ -133,7 +113,7 @@ def test_a_branch_officers_day_on_a_phone(
     # The ladder: the first warning is waiting for its deadline.
     page.click("[data-testid=sanction-summary] a")
     assert "B/01/KC-SRG/2026" in page.inner_text("[data-testid=sanction-steps]")
-    _shot(page, "day-04-sanction-ladder-360")
+    screenshot(page, "day-04-sanction-ladder-360")
     _fits(page)
 
     # A new employer: districts follow the regency, the worker count starts empty.
@@ -155,7 +135,7 @@ def test_a_branch_officers_day_on_a_phone(
         page.click("form button[type=submit].btn-success")
     assert "PT Sumber Makmur" in page.inner_text("[data-testid=error-summary]")
     _wait_until(page, "document.activeElement.id === 'id_confirm_duplicate'")
-    _shot(page, "day-05-near-duplicate-360")
+    screenshot(page, "day-05-near-duplicate-360")
     _fits(page)
     assert Employer.objects.count() == 1
 
@@ -166,7 +146,7 @@ def test_a_branch_officers_day_on_a_phone(
         page.click("[data-testid=lead-search] button[type=submit]")
     assert "Sintetis 2" in page.inner_text("main")
     assert "3673010101900002" not in page.url
-    _shot(page, "day-06-leads-search-360")
+    screenshot(page, "day-06-leads-search-360")
     _fits(page)
     context.close()
 
@@ -187,15 +167,15 @@ def test_a_disnaker_officers_day_on_a_desktop(
         arrears_amount=Decimal(48_000_000),
     )
     case_transition(case=case, to_state="in_progress", user=disnaker_user)
-    context, page = _login(browser, live_server, "disnaker", viewport=DESKTOP)
+    context, page = login_page(browser, live_server, "disnaker", viewport=DESKTOP)
     page.wait_for_selector("[data-testid=unread-count]")
     assert page.inner_text("[data-testid=unread-count]") == "1"
     assert not page.is_visible("[data-testid=active-participant-count]")
     assert not page.is_visible("[data-testid=recent-visits]")
-    _shot(page, "day-11-agency-home-1366")
+    screenshot(page, "day-11-agency-home-1366")
 
     page.click("[data-testid=nav-notifications]")
-    _shot(page, "day-12-agency-inbox-1366")
+    screenshot(page, "day-12-agency-inbox-1366")
     with page.expect_navigation():
         page.click("[data-testid=inbox] button")
     assert page.url.endswith(f"/kasus/{case.pk}/")
@@ -203,7 +183,7 @@ def test_a_disnaker_officers_day_on_a_desktop(
     page.goto(f"{live_server.url}/kasus/")
     assert "48.000.000" in page.inner_text("[data-testid=case-arrears]")
     assert "Cabang Serang Raya" in page.inner_text("[data-testid=case-branch]")
-    _shot(page, "day-13-agency-cases-1366")
+    screenshot(page, "day-13-agency-cases-1366")
 
     # Resolving needs the letter and a note; the status is proposed to the branch.
     page.goto(f"{live_server.url}/kasus/{case.pk}/")
@@ -211,23 +191,23 @@ def test_a_disnaker_officers_day_on_a_desktop(
     with page.expect_navigation():
         page.click("form button[type=submit].btn-primary")
     assert page.is_visible("[data-testid=error-summary]")
-    _shot(page, "day-14-agency-resolve-errors-1366")
+    screenshot(page, "day-14-agency-resolve-errors-1366")
     page.select_option("#id_to_state", "resolved")
     page.fill("#id_letter_number", "560/88/Disnaker/2026")
     page.fill("#id_note", "Seluruh 48 pekerja didaftarkan")
     with page.expect_navigation():
         page.click("form button[type=submit].btn-primary")
     assert page.inner_text("[data-testid=case-state]") == "Selesai (patuh)"
-    _shot(page, "day-15-agency-resolved-1366")
+    screenshot(page, "day-15-agency-resolved-1366")
     context.close()
     assert EscalationCase.objects.get().state == "resolved"
     assert StatusProposal.objects.get().to_status == "registered"
     assert Notification.objects.filter(recipient=disnaker_user).count() == 1
 
     # The branch decides on the proposal from the employer's page.
-    context, page = _login(browser, live_server, "serang", viewport=DESKTOP)
+    context, page = login_page(browser, live_server, "serang", viewport=DESKTOP)
     page.goto(f"{live_server.url}/pemberi-kerja/{employer.pk}/")
-    _shot(page, "day-16-branch-proposal-1366")
+    screenshot(page, "day-16-branch-proposal-1366")
     with page.expect_navigation():
         page.click("[data-testid=status-proposals] button[value=accept]")
     context.close()

@@ -1,34 +1,12 @@
 """The Content-Security-Policy as Chromium enforces it: inline code is blocked, our pages and the
 API documentation work without tripping it."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from campaigns.tests.factories import CampaignFactory
-from core.tests.browser import watch_csp_violations
+from core.tests.browser import needs_chromium, watch_csp_violations
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (/usr/bin/chromium)"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.fixture

@@ -1,48 +1,12 @@
 """The national dashboard in a real browser: the map draws all provinces, tables sort."""
 
-import shutil
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
-from core.tests.browser import watch_csp_violations
+from core.tests.browser import SCREENSHOTS, needs_chromium, session_page
 from coverage.services import coverage_compute
 from coverage.tests.factories import AFTERWARDS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the database calls of the test
-    # and its teardown are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        pytest.skip("chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable)
-        yield browser
-        browser.close()
-
-
-def logged_in_page(browser, live_server, client, user, width):
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.csp_violations = watch_csp_violations(page)
-    return page
+pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -51,9 +15,9 @@ def dashboard(small_world, branch_bandung):
 
 
 def test_map_draws_every_province_with_its_attribution(
-    browser_page, live_server, client, management_user, dashboard
+    browser, live_server, client, management_user, dashboard
 ):
-    page = logged_in_page(browser_page, live_server, client, management_user, 1280)
+    page = session_page(browser, live_server, client, management_user, 1280)
     page.goto(f"{live_server.url}/cakupan/")
     page.wait_for_selector("#coverage-map path.leaflet-interactive")
     assert page.locator("#coverage-map path.leaflet-interactive").count() == 38
@@ -62,9 +26,9 @@ def test_map_draws_every_province_with_its_attribution(
 
 
 def test_province_table_sorts_by_active_participants(
-    browser_page, live_server, client, management_user, dashboard
+    browser, live_server, client, management_user, dashboard
 ):
-    page = logged_in_page(browser_page, live_server, client, management_user, 1280)
+    page = session_page(browser, live_server, client, management_user, 1280)
     page.goto(f"{live_server.url}/cakupan/")
     header = page.locator("#table-provinsi thead th").nth(2).locator("button")
     header.click()
@@ -76,17 +40,14 @@ def test_province_table_sorts_by_active_participants(
 
 
 def test_dashboard_content_fits_a_phone_screen(
-    browser_page, live_server, client, management_user, dashboard
+    browser, live_server, client, management_user, dashboard
 ):
-    page = logged_in_page(browser_page, live_server, client, management_user, 360)
+    page = session_page(browser, live_server, client, management_user, 360)
     page.goto(f"{live_server.url}/cakupan/")
     page.wait_for_selector("#coverage-map path.leaflet-interactive")
     # Wide tables scroll inside their .table-responsive box; nothing else may stick out.
     assert page.evaluate("document.querySelector('main').scrollWidth") <= 360
     assert page.csp_violations == []
-
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 
 
 @pytest.fixture
@@ -109,9 +70,9 @@ def real_picture(db):
 
 @pytest.mark.parametrize("width", [1366, 360])
 def test_board_sees_national_coverage_in_tens_of_percent_on_a_coloured_map_since_2018(
-    browser_page, live_server, client, management_user, real_picture, width
+    browser, live_server, client, management_user, real_picture, width
 ):
-    page = logged_in_page(browser_page, live_server, client, management_user, width)
+    page = session_page(browser, live_server, client, management_user, width)
     page.goto(f"{live_server.url}/cakupan/")
     page.wait_for_selector("#coverage-map path.leaflet-interactive")
     headline = page.inner_text("[data-testid=official-pct]")

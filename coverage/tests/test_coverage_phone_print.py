@@ -2,20 +2,13 @@
 name, coverage, target and gap without a sideways swipe and the trend chart's labels are legible;
 printed, the page is A4 landscape with the legend's colours and the data source line."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
-from coverage.tests.test_coverage_browser import (  # noqa: F401 (fixtures used by name)
-    browser_page,
-    dashboard,
-    logged_in_page,
-)
+from core.tests.browser import SCREENSHOTS, needs_chromium, session_page
+from coverage.tests.test_coverage_browser import dashboard  # noqa: F401 (a fixture, used by name)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 # A4 landscape less 10 mm margins, in CSS pixels (96 per inch).
 A4_LANDSCAPE_CONTENT_PX = round((297 - 20) / 25.4 * 96)
 
@@ -23,11 +16,11 @@ A4_LANDSCAPE_CONTENT_PX = round((297 - 20) / 25.4 * 96)
 @pytest.fixture
 def page_at(request, live_server, client, management_user):
     request.getfixturevalue("dashboard")
-    browser = request.getfixturevalue("browser_page")
+    browser = request.getfixturevalue("browser")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def open_at(width):
-        page = logged_in_page(browser, live_server, client, management_user, width)
+        page = session_page(browser, live_server, client, management_user, width)
         page.goto(f"{live_server.url}/cakupan/")
         page.wait_for_selector("#coverage-map path.leaflet-interactive")
         return page

@@ -1,29 +1,14 @@
 """The processing progress in a real browser: htmx polls it and the bar width follows, with no
 Content-Security-Policy violation (bar widths are set by static/js/app.js, not style attributes)."""
 
-import shutil
-
 import pytest
 from django.conf import settings
 
-from core.tests.browser import watch_csp_violations
+from core.tests.browser import needs_chromium, watch_csp_violations
 from worker_lists.models import SubmissionStatus
 from worker_lists.tests.factories import WorkerListSubmissionFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        pytest.skip("chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable)
-        yield browser
-        browser.close()
+pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_progress_bar_follows_the_processing_as_htmx_polls(
