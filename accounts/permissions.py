@@ -123,6 +123,12 @@ def role_of(user) -> str | None:
     return role
 
 
+def user_row(user):
+    """The user to record as the author of a change: the User row, or None for an agency's API
+    key (a principal with no row in the user table; the key itself is recorded where it matters)."""
+    return user if getattr(user, "pk", None) else None
+
+
 def can(user, ability: Ability) -> bool:
     return ability in ROLE_ABILITIES.get(role_of(user), frozenset())
 

@@ -54,10 +54,6 @@ AGENCY_KIND_FOR_CASE = {
 }
 
 
-def _actor(user):
-    return user if getattr(user, "pk", None) else None
-
-
 def agency_covers_regency(agency: PartnerAgency, regency) -> bool:
     """A national agency covers every regency; a provincial one its province's; a regency one
     its own (Disnaker Jawa Barat is no one to send a Serang employer to)."""
@@ -201,7 +197,7 @@ def case_open(
         created_by=user,
     )
     CaseTransition.objects.create(
-        case=case, from_state="", to_state=CaseState.DRAFT, at=now, by=_actor(user)
+        case=case, from_state="", to_state=CaseState.DRAFT, at=now, by=permissions.user_row(user)
     )
     if send:
         case_transition(
@@ -280,7 +276,7 @@ def case_transition(
         from_state=locked.state,
         to_state=to_state,
         at=now,
-        by=_actor(user),
+        by=permissions.user_row(user),
         by_api_key=api_key,
         letter_number=letter_number.strip(),
         note=note.strip(),
@@ -288,7 +284,7 @@ def case_transition(
     locked.state = to_state
     locked.state_changed_at = now
     # DRF puts the API key principal on the request; the history must not take it for a user.
-    locked._history_user = _actor(user)
+    locked._history_user = permissions.user_row(user)
     locked.save(update_fields=["state", "state_changed_at"])
     case.state, case.state_changed_at = to_state, now
     if to_state == CaseState.RESOLVED and proposed_status:
@@ -452,7 +448,7 @@ def sanction_issue(
         public_services=services if kind == SanctionKind.TMP2T else [],
         issued_by=user,
     )
-    step._history_user = _actor(user)
+    step._history_user = permissions.user_row(user)
     step.full_clean()
     step.save()
     return step
@@ -488,7 +484,7 @@ def sanction_outcome_record(
     locked.outcome_on = on
     locked.outcome_note = note.strip()
     locked.recovered_amount += recovered_amount
-    locked._history_user = _actor(user)
+    locked._history_user = permissions.user_row(user)
     locked.save(update_fields=["outcome", "outcome_on", "outcome_note", "recovered_amount"])
     return locked
 
@@ -502,7 +498,7 @@ def sanction_recovery_add(*, step: SanctionStep, amount: Decimal, user) -> Sanct
     if not permissions.can_for_branch(user, Ability.ESCALATE_CASES, locked):
         raise PermissionDenied(_("Anda tidak berwenang mengubah sanksi ini."))
     locked.recovered_amount += amount
-    locked._history_user = _actor(user)
+    locked._history_user = permissions.user_row(user)
     locked.save(update_fields=["recovered_amount"])
     return locked
 

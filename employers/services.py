@@ -32,11 +32,6 @@ CREATE_FIELDS = (
 )
 
 
-def _actor(user):
-    # An API key principal is not a row in the user table.
-    return user if getattr(user, "pk", None) else None
-
-
 @transaction.atomic
 def employer_create(*, user, compliance_status: str, **fields: Any) -> Employer:
     unknown = set(fields) - set(CREATE_FIELDS)
@@ -47,7 +42,7 @@ def employer_create(*, user, compliance_status: str, **fields: Any) -> Employer:
     employer = Employer(compliance_status=compliance_status, **fields)
     if not permissions.can_edit_employer(user, employer):
         raise PermissionDenied(_("Anda tidak berwenang menambah pemberi kerja untuk cabang ini."))
-    employer._history_user = _actor(user)
+    employer._history_user = permissions.user_row(user)
     employer.full_clean()
     employer.save()
     ComplianceStatusChange.objects.create(
@@ -55,7 +50,7 @@ def employer_create(*, user, compliance_status: str, **fields: Any) -> Employer:
         from_status="",
         to_status=compliance_status,
         changed_at=timezone.now(),
-        changed_by=_actor(user),
+        changed_by=permissions.user_row(user),
         reason=_("Data pemberi kerja dicatat."),
     )
     return employer
@@ -79,7 +74,7 @@ def employer_update(
         raise PermissionDenied
     # The audit trail names the author even when the request was authenticated by DRF, which the
     # history middleware does not see.
-    employer._history_user = _actor(user)
+    employer._history_user = permissions.user_row(user)
     employer.full_clean()
     employer.save()
     if employer.compliance_status != old_status:
@@ -88,7 +83,7 @@ def employer_update(
             from_status=old_status,
             to_status=employer.compliance_status,
             changed_at=timezone.now(),
-            changed_by=_actor(user),
+            changed_by=permissions.user_row(user),
             reason=reason,
         )
     return employer
@@ -114,12 +109,12 @@ def employer_status_change(
         from_status=locked.compliance_status,
         to_status=to_status,
         changed_at=timezone.now(),
-        changed_by=_actor(user),
+        changed_by=permissions.user_row(user),
         reason=reason.strip(),
         visit=visit,
     )
     locked.compliance_status = to_status
-    locked._history_user = _actor(user)
+    locked._history_user = permissions.user_row(user)
     locked.save(update_fields=["compliance_status", "updated_at"])
     employer.compliance_status = to_status
     return change
@@ -136,7 +131,7 @@ def employer_workers_enrolled(*, employer: Employer, count: int, user) -> Employ
     locked.registered_workers += count
     # A registered worker is a reported one too: the reported count never trails it.
     locked.reported_workers = max(locked.reported_workers, locked.registered_workers)
-    locked._history_user = _actor(user)
+    locked._history_user = permissions.user_row(user)
     locked.save(update_fields=["registered_workers", "reported_workers", "updated_at"])
     employer.registered_workers = locked.registered_workers
     employer.reported_workers = locked.reported_workers
@@ -155,7 +150,7 @@ def status_proposal_create(
         to_status=to_status,
         reason=reason.strip(),
         proposed_at=timezone.now(),
-        proposed_by=_actor(user),
+        proposed_by=permissions.user_row(user),
         proposed_by_agency=agency,
         case=case,
     )
@@ -181,6 +176,6 @@ def status_proposal_decide(*, proposal: StatusProposal, accept: bool, user) -> S
         )
     locked.accepted = accept
     locked.decided_at = timezone.now()
-    locked.decided_by = _actor(user)
+    locked.decided_by = permissions.user_row(user)
     locked.save(update_fields=["accepted", "decided_at", "decided_by"])
     return locked
