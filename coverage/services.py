@@ -362,4 +362,6 @@ def coverage_recompute_later(*, period: dt.date | None = None) -> None:
     from .tasks import coverage_compute as coverage_compute_task
 
     argument = period_start(period).isoformat() if period else None
-    transaction.on_commit(lambda: coverage_compute_task.delay(argument))
+    # Robust: a broker outage at this point logs and skips the recompute (the nightly run
+    # catches up) instead of raising into the caller after its COMMIT.
+    transaction.on_commit(lambda: coverage_compute_task.delay(argument), robust=True)

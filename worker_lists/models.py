@@ -1,6 +1,7 @@
 """Worker lists submitted by partner agencies, the checked rows of each list, and the enrollment
 leads those rows create (the work branch staff take up from them)."""
 
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,12 @@ class SourceFormat(models.TextChoices):
     XLSX = "xlsx", "XLSX"
 
 
+def staging_storage():
+    """Where uploads wait for the worker: STORAGES["worker_list_staging"] (see settings), a
+    storage the web and the worker both reach even on different hosts."""
+    return storages["worker_list_staging"]
+
+
 class WorkerListSubmission(models.Model):
     """One list sent by a partner agency. JSON bodies are staged as a CSV file like uploads are."""
 
@@ -44,7 +51,10 @@ class WorkerListSubmission(models.Model):
     content_hash = models.CharField(_("hash isi"), max_length=64)
     source_format = models.CharField(_("format"), max_length=4, choices=SourceFormat.choices)
     original_filename = models.CharField(_("nama file"), max_length=255, blank=True)
-    file = models.FileField(_("file"), upload_to="worker_lists/%Y/%m/")
+    # Emptied once the list is done or failed: the rows keep what the report needs.
+    file = models.FileField(
+        _("file"), upload_to="worker_lists/%Y/%m/", storage=staging_storage, blank=True
+    )
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -70,6 +80,12 @@ class WorkerListSubmission(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("dikirim"), auto_now_add=True)
+    # When the list was last handed to the broker; the sweeper queues it again if it is still
+    # waiting long after that (a broker that lost or never got the message).
+    queued_at = models.DateTimeField(_("masuk antrean"), null=True, blank=True)
+    # Runs that claimed the list; a list that keeps killing its worker is failed after
+    # WORKER_LIST_MAX_ATTEMPTS instead of being re-queued forever.
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     started_at = models.DateTimeField(_("mulai diproses"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
 
@@ -113,6 +129,26 @@ class WorkerListSubmission(models.Model):
         if not self.total_rows:
             return 0
         return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class StagedFileChunk(models.Model):
+    """A piece of a staged upload, for worker_lists.staging.DatabaseStagingStorage.
+
+    Uploads wait here (in 1 MB pieces) until the worker has read them, then are deleted; the
+    database is the one store the web and the worker always share.
+    """
+
+    name = models.CharField(max_length=255)
+    seq = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "seq"], name="staged_chunk_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}#{self.seq}"
 
 
 class WorkerListRow(models.Model):

@@ -9,20 +9,36 @@ safe to run again: a re-run after a crash yields the same rows, counts and leads
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
+import logging
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from itertools import islice
 from typing import IO
 
 from django.conf import settings
 from django.core.files import File
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 from participants.models import Participant, ParticipantStatus
 from regions.models import BranchRegency, District, Regency
@@ -42,6 +58,7 @@ from .signals import worker_list_finished
 from .validation import CheckedRow, RowChecker
 
 _HASH_CHUNK = 1 << 20
+logger = logging.getLogger(__name__)
 
 
 class IdempotencyConflictError(Exception):
@@ -100,6 +117,41 @@ def _existing_for_key(
     return existing
 
 
+def _replay(*, existing: WorkerListSubmission, fileobj: IO[bytes]) -> WorkerListSubmission:
+    """An Idempotency-Key replay: a failed list, or one queued long ago and never started, is
+    queued again (with the replayed content staged anew if its file is gone)."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.WORKER_LIST_REQUEUE_AFTER_S)
+    with transaction.atomic():
+        existing = WorkerListSubmission.objects.select_for_update().get(pk=existing.pk)
+        if existing.status == SubmissionStatus.FAILED:
+            if not existing.file or not existing.file.storage.exists(existing.file.name):
+                existing.file.save(_staged_name(existing.source_format), File(fileobj), save=False)
+            WorkerListSubmission.objects.filter(pk=existing.pk).update(
+                file=existing.file.name,
+                status=SubmissionStatus.QUEUED,
+                failure_reason="",
+                attempts=0,
+                queued_at=now,
+                started_at=None,
+                finished_at=None,
+            )
+        elif existing.status == SubmissionStatus.QUEUED and (
+            existing.queued_at is None or existing.queued_at < stale
+        ):
+            WorkerListSubmission.objects.filter(pk=existing.pk).update(queued_at=now)
+        else:
+            return existing
+        pk = existing.pk
+        transaction.on_commit(lambda: _enqueue(pk))
+    existing.refresh_from_db()
+    return existing
+
+
+def _staged_name(source_format: str) -> str:
+    return f"{uuid.uuid4().hex}.{source_format}"
+
+
 def worker_list_submit(
     *,
     agency,
@@ -114,7 +166,11 @@ def worker_list_submit(
     """Stage a list and queue its processing. Returns (submission, created).
 
     With an Idempotency-Key already used by this agency: the same content returns the original
-    submission (created=False); different content raises IdempotencyConflictError.
+    submission (created=False), queued again if it failed or never started; different content
+    raises IdempotencyConflictError.
+
+    The list and its staged file commit together; queuing happens after COMMIT and may fail
+    (broker down) without losing the list: worker_list_sweep queues it later.
     """
     reference = (reference or "").strip()
     if not reference:
@@ -131,7 +187,7 @@ def worker_list_submit(
             agency_id=agency.pk, idempotency_key=idempotency_key, content_hash=content_hash
         )
         if existing is not None:
-            return existing, False
+            return _replay(existing=existing, fileobj=fileobj), False
 
     source_format = SourceFormat.XLSX if is_xlsx(fileobj, filename) else SourceFormat.CSV
     submission = WorkerListSubmission(
@@ -143,15 +199,16 @@ def worker_list_submit(
         original_filename=(filename or "")[:255],
         submitted_by_user=submitted_by_user,
         submitted_by_key=submitted_by_key,
+        queued_at=timezone.now(),
     )
-    submission.file.save(f"{uuid.uuid4().hex}.{source_format}", File(fileobj), save=False)
     try:
         with transaction.atomic():
+            submission.file.save(_staged_name(source_format), File(fileobj), save=False)
             submission.save()
             transaction.on_commit(lambda: _enqueue(submission.pk))
     except IntegrityError:
-        # Another request with the same Idempotency-Key won the race; answer as it would.
-        submission.file.delete(save=False)
+        # Another request with the same Idempotency-Key won the race; answer as it would (the
+        # staged file, written in the same transaction, is gone with it).
         existing = _existing_for_key(
             agency_id=agency.pk, idempotency_key=idempotency_key, content_hash=content_hash
         )
@@ -161,10 +218,19 @@ def worker_list_submit(
     return submission, True
 
 
-def _enqueue(submission_id: int) -> None:
+def _enqueue(submission_id: int) -> bool:
+    """Hand a list to the broker. A broker outage must not undo or fail an accepted list: it is
+    logged, and worker_list_sweep queues the list once the broker is back."""
     from .tasks import worker_list_process_task
 
-    worker_list_process_task.delay(submission_id)
+    try:
+        worker_list_process_task.delay(submission_id)
+    except (BrokerError, ConnectionError, RedisError):
+        logger.warning(
+            "worker list %s: broker unavailable, the sweeper will queue it", submission_id
+        )
+        return False
+    return True
 
 
 # --- processing -------------------------------------------------------------------------------
@@ -248,7 +314,12 @@ def _rows_write(values: list[tuple]) -> None:
     columns = ", ".join(_ROW_COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {row} ({columns}) FROM STDIN") as copy:
+            # psycopg's COPY bypasses Django's cursor wrapper: translate its errors, so a lost
+            # connection is Django's OperationalError (retried) like anywhere else.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {row} ({columns}) FROM STDIN") as copy,
+            ):
                 write_row = copy.write_row
                 for value in values:
                     write_row(value)
@@ -263,30 +334,37 @@ class _ProgressReporter:
     On PostgreSQL through a second, autocommitting connection, so pollers see it before the
     transaction commits; the main transaction does not touch the submission row until the
     end, so the two never wait on each other. On SQLite (one writer at a time) progress shows
-    when the list is done.
+    when the list is done. Progress is a courtesy: a lost progress connection is logged and
+    reopened at the next batch, never a reason to fail the list.
     """
 
     def __init__(self, submission_id: int):
         self.submission_id = submission_id
-        self.connection = (
-            connections.create_connection(DEFAULT_DB_ALIAS)
-            if connection.vendor == "postgresql"
-            else None
-        )
+        self.enabled = connection.vendor == "postgresql"
+        self.connection = None
 
     def report(self, *, processed: int, total: int) -> None:
-        if self.connection is None:
+        if not self.enabled:
             return
-        table = self.connection.ops.quote_name(WorkerListSubmission._meta.db_table)
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET processed_rows = %s, total_rows = %s WHERE id = %s",
-                [processed, total, self.submission_id],
-            )
+        try:
+            if self.connection is None:
+                self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+            table = self.connection.ops.quote_name(WorkerListSubmission._meta.db_table)
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET processed_rows = %(processed)s, total_rows = %(total)s "
+                    "WHERE id = %(id)s",
+                    {"processed": processed, "total": total, "id": self.submission_id},
+                )
+        except DatabaseError:
+            logger.warning("worker list %s: progress not reported", self.submission_id)
+            self.close()
 
     def close(self) -> None:
         if self.connection is not None:
-            self.connection.close()
+            with suppress(DatabaseError):
+                self.connection.close()
+            self.connection = None
 
 
 def _rows_match_participants(submission: WorkerListSubmission, counts: dict[str, int]) -> None:
@@ -360,36 +438,189 @@ def _leads_create(submission: WorkerListSubmission) -> None:
         )
 
 
-def _fail(submission_id: int, reason: str) -> None:
-    with transaction.atomic():
-        WorkerListRow.objects.filter(submission_id=submission_id).delete()
-        WorkerListSubmission.objects.filter(pk=submission_id).update(
-            status=SubmissionStatus.FAILED,
-            failure_reason=reason,
+# Errors of a lost or refused database connection: nothing was committed, the task retries.
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+# pg_try_advisory_lock(namespace, list id): one run per list at a time (see _run_lock).
+LOCK_NAMESPACE = 4_2026
+
+
+class _ClaimLostError(Exception):
+    """The list left `processing` while this run worked on it (deleted, or failed by hand)."""
+
+
+@contextmanager
+def _run_lock(submission_id: int) -> Iterator[bool]:
+    """Yields whether this connection now holds the list's run lock.
+
+    A session-level advisory lock, held from the claim to the end of the run: two deliveries of
+    one list never run together, and PostgreSQL releases the lock the moment a run's connection
+    ends (worker killed, connection terminated), so "processing and unlocked" means the run is
+    gone and the list can be re-queued at once. SQLite has one writer at a time and no such
+    lock; there the claim's compare-and-set and a time lease do the work.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    params = {"namespace": LOCK_NAMESPACE, "id": submission_id}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%(namespace)s, %(id)s)", params)
+        locked = cursor.fetchone()[0]
+    try:
+        yield locked
+    finally:
+        if locked and connection.connection is not None:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%(namespace)s, %(id)s)", params)
+            except DatabaseError:
+                # A broken connection: closing it releases the lock.
+                connection.close()
+
+
+def _lease_expired_before() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=settings.WORKER_LIST_TASK_TIME_LIMIT_S + 60)
+
+
+def _claim(submission_id: int) -> bool:
+    """Compare-and-set to `processing`. Under the run lock a `processing` list is one whose run
+    died, and is claimed again; `done` and `failed` lists are never claimed (a duplicate
+    delivery of a finished list does nothing)."""
+    if connection.vendor == "postgresql":
+        claimable = Q(status__in=[SubmissionStatus.QUEUED, SubmissionStatus.PROCESSING])
+    else:
+        claimable = Q(status=SubmissionStatus.QUEUED) | Q(
+            status=SubmissionStatus.PROCESSING, started_at__lt=_lease_expired_before()
+        )
+    return bool(
+        WorkerListSubmission.objects.filter(claimable, pk=submission_id).update(
+            status=SubmissionStatus.PROCESSING,
+            started_at=timezone.now(),
+            finished_at=None,
+            failure_reason="",
             processed_rows=0,
             total_rows=0,
-            finished_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            **{f"count_{outcome}": 0 for outcome in OUTCOMES},
         )
-
-
-def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
-    """Read, check, classify and write the rows of one list and create its leads. Idempotent: a
-    re-run replaces the rows with identical ones and finds its leads already there.
-
-    Rows are checked in Python and written once by COPY, batch after batch, with their outcome
-    decided on the way (participants are matched by one join at the end); the rows, the leads
-    and the `done` status commit together in one transaction.
-    """
-    submission = WorkerListSubmission.objects.get(pk=submission_id)
-    WorkerListSubmission.objects.filter(pk=submission_id).update(
-        status=SubmissionStatus.PROCESSING,
-        started_at=timezone.now(),
-        finished_at=None,
-        failure_reason="",
-        processed_rows=0,
-        total_rows=0,
-        **{f"count_{outcome}": 0 for outcome in OUTCOMES},
     )
+
+
+def _staged_file_delete(submission_id: int) -> None:
+    """Best effort, after COMMIT: the sweeper deletes what is left here."""
+    try:
+        submission = WorkerListSubmission.objects.filter(pk=submission_id).first()
+        if submission is None or not submission.file:
+            return
+        submission.file.delete(save=False)
+        WorkerListSubmission.objects.filter(pk=submission_id).update(file="")
+    except Exception:
+        logger.warning("worker list %s: staged file not deleted yet", submission_id)
+
+
+def worker_list_fail(*, submission_id: int, reason: str, tries: int = 3) -> bool:
+    """Mark a list that is being processed as failed, with the reason the partner reads.
+
+    Compare-and-set from `processing` only: a list that is done (its rows committed) is never
+    failed, so no error raised after a COMMIT can undo committed work. Rows only commit together
+    with `done`, so a processing list has none to delete; counts go back to zero. Retried when
+    the database connection is lost; if it never succeeds the list stays `processing` with no
+    run holding it, and the sweeper queues it again.
+    """
+    for attempt in range(tries):
+        try:
+            with transaction.atomic():
+                changed = WorkerListSubmission.objects.filter(
+                    pk=submission_id, status=SubmissionStatus.PROCESSING
+                ).update(
+                    status=SubmissionStatus.FAILED,
+                    failure_reason=reason,
+                    processed_rows=0,
+                    total_rows=0,
+                    finished_at=timezone.now(),
+                    **{f"count_{outcome}": 0 for outcome in OUTCOMES},
+                )
+                if changed:
+                    transaction.on_commit(lambda: _staged_file_delete(submission_id))
+            return bool(changed)
+        except TRANSIENT_DB_ERRORS:
+            connection.close()
+            time.sleep(0.5 * 2**attempt)
+    logger.error("worker list %s: could not be marked failed; the sweeper retries", submission_id)
+    return False
+
+
+def worker_list_process(*, submission_id: int) -> WorkerListSubmission | None:
+    """Read, check, classify and write the rows of one list and create its leads.
+
+    A run is a lease: it holds the list's run lock, claims the list by compare-and-set, and
+    commits rows, leads and `done` together. A second delivery while a run holds the lock, or
+    of a list already done or failed, does nothing. Connection errors propagate (nothing is
+    committed; the task retries with backoff); other errors fail the list with a reason.
+    Returns the list as it is afterwards (None if it was deleted).
+    """
+    with _run_lock(submission_id) as locked:
+        if not locked:
+            logger.info("worker list %s: another run holds it; this delivery ends", submission_id)
+        elif _claim(submission_id):
+            submission = WorkerListSubmission.objects.get(pk=submission_id)
+            if submission.attempts > settings.WORKER_LIST_MAX_ATTEMPTS:
+                worker_list_fail(
+                    submission_id=submission_id,
+                    reason=_(
+                        "Pemrosesan terhenti berulang kali. Kirim ulang daftar dengan "
+                        "Idempotency-Key yang sama untuk mencoba lagi."
+                    ),
+                )
+            else:
+                _process_claimed(submission)
+    return WorkerListSubmission.objects.filter(pk=submission_id).first()
+
+
+def _process_claimed(submission: WorkerListSubmission) -> None:
+    submission_id = submission.pk
+    try:
+        _rows_load(submission)
+    except UnreadableFileError as error:
+        worker_list_fail(submission_id=submission_id, reason=str(error))
+    except FileNotFoundError:
+        worker_list_fail(
+            submission_id=submission_id, reason=_("File daftar tidak ditemukan di penyimpanan.")
+        )
+    except _ClaimLostError:
+        logger.warning("worker list %s left processing during its run", submission_id)
+    except TRANSIENT_DB_ERRORS:
+        # Rolled back; the connection is dropped so the retry starts on a fresh one, and the
+        # lease is handed back if the database lets us (if not, the run lock or the lease
+        # expiry lets the retry or the sweeper take the list).
+        connection.close()
+        with suppress(DatabaseError):
+            WorkerListSubmission.objects.filter(
+                pk=submission_id, status=SubmissionStatus.PROCESSING
+            ).update(status=SubmissionStatus.QUEUED, queued_at=timezone.now())
+        raise
+    except Exception:
+        # The partner sees "failed" rather than a list stuck in processing; the task still
+        # raises so the error is logged. The Idempotency-Key replay queues it again.
+        worker_list_fail(
+            submission_id=submission_id,
+            reason=_("Terjadi kesalahan internal saat memproses daftar."),
+        )
+        raise
+    else:
+        # After COMMIT: the rows are visible to everyone now, so this is when the list finished
+        # (COMMIT runs the deferred foreign-key checks, seconds for a long list). Best effort:
+        # the time set inside the transaction stays if this fails.
+        try:
+            WorkerListSubmission.objects.filter(
+                pk=submission_id, status=SubmissionStatus.DONE
+            ).update(finished_at=timezone.now())
+        except DatabaseError:
+            logger.warning("worker list %s: finish time not updated", submission_id)
+
+
+def _rows_load(submission: WorkerListSubmission) -> None:
+    """The run's one transaction: rows, participant matches, leads and `done` commit together."""
+    submission_id = submission.pk
     checker = _checker()
     classifier = _Classifier(submission_id)
     progress = _ProgressReporter(submission_id)
@@ -412,27 +643,74 @@ def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
                 progress.report(processed=processed, total=total)
             _rows_match_participants(submission, classifier.counts)
             _leads_create(submission)
-            WorkerListSubmission.objects.filter(pk=submission_id).update(
+            finished = WorkerListSubmission.objects.filter(
+                pk=submission_id, status=SubmissionStatus.PROCESSING
+            ).update(
                 status=SubmissionStatus.DONE,
                 finished_at=timezone.now(),
                 processed_rows=processed,
                 total_rows=processed,
                 **{f"count_{outcome}": classifier.counts[outcome] for outcome in OUTCOMES},
             )
-            # New leads and matches change the month's figures (coverage listens).
+            if not finished:
+                raise _ClaimLostError(submission_id)
+            # New leads and matches change the month's figures (coverage listens; receivers
+            # enqueue on commit, and a failing enqueue there cannot touch this list: it is
+            # done, and worker_list_fail only changes lists that are processing).
             worker_list_finished.send(sender=WorkerListSubmission, submission=submission)
-    except UnreadableFileError as error:
-        _fail(submission_id, str(error))
-    except FileNotFoundError:
-        _fail(submission_id, _("File daftar tidak ditemukan di penyimpanan."))
-    except Exception:
-        # The partner sees "failed" rather than a list stuck in processing; the task still
-        # raises so the error is logged, and a re-run starts from a clean slate.
-        _fail(submission_id, _("Terjadi kesalahan internal saat memproses daftar."))
-        raise
+            transaction.on_commit(lambda: _staged_file_delete(submission_id))
     finally:
         progress.close()
-    return WorkerListSubmission.objects.get(pk=submission_id)
+
+
+def worker_list_sweep() -> dict[str, int]:
+    """Scheduled (Celery beat): queue again the lists nobody is working on, delete staged files
+    of finished lists. Loops over lists (tens), never over rows.
+
+    - `queued` lists handed to the broker more than WORKER_LIST_REQUEUE_AFTER_S ago: the broker
+      was down at submission or lost its queue (a duplicate message is harmless: the run lock
+      and the claim make the second delivery a no-op);
+    - `processing` lists whose run is gone: on PostgreSQL, their run lock is free (the run's
+      connection ended); elsewhere, started longer ago than the task's time limit.
+    """
+    now = timezone.now()
+    requeued = 0
+    stale = now - dt.timedelta(seconds=settings.WORKER_LIST_REQUEUE_AFTER_S)
+    waiting = WorkerListSubmission.objects.filter(
+        Q(queued_at__lt=stale) | Q(queued_at__isnull=True), status=SubmissionStatus.QUEUED
+    )
+    for pk in list(waiting.values_list("pk", flat=True)[:500]):
+        marked = WorkerListSubmission.objects.filter(
+            Q(queued_at__lt=stale) | Q(queued_at__isnull=True),
+            pk=pk,
+            status=SubmissionStatus.QUEUED,
+        ).update(queued_at=now)
+        if marked and _enqueue(pk):
+            requeued += 1
+
+    orphaned = WorkerListSubmission.objects.filter(status=SubmissionStatus.PROCESSING)
+    if connection.vendor != "postgresql":
+        orphaned = orphaned.filter(started_at__lt=_lease_expired_before())
+    for pk in list(orphaned.values_list("pk", flat=True)[:500]):
+        with _run_lock(pk) as free:
+            if not free:
+                continue  # a live run holds it
+            marked = WorkerListSubmission.objects.filter(
+                pk=pk, status=SubmissionStatus.PROCESSING
+            ).update(status=SubmissionStatus.QUEUED, queued_at=now)
+        if marked:
+            logger.warning("worker list %s: its run ended without finishing; queued again", pk)
+            if _enqueue(pk):
+                requeued += 1
+
+    cleaned = 0
+    finished = WorkerListSubmission.objects.filter(
+        status__in=[SubmissionStatus.DONE, SubmissionStatus.FAILED]
+    ).exclude(file="")
+    for pk in list(finished.values_list("pk", flat=True)[:500]):
+        _staged_file_delete(pk)
+        cleaned += 1
+    return {"requeued": requeued, "staged_files_deleted": cleaned}
 
 
 # What branch staff may record after working a lead; "new" is only ever set on creation.

@@ -32,6 +32,12 @@ def _process_in_thread(submission_id, errors):
         connections.close_all()
 
 
+@pytest.fixture
+def held_in_queue(monkeypatch):
+    """Lists stay queued after submission (no eager run on commit): the test runs them."""
+    monkeypatch.setattr("worker_lists.services._enqueue", lambda submission_id: True)
+
+
 def _overlapping_lists(agency):
     first = submit_file(agency=agency, data=csv_bytes([worker(n) for n in range(1, 1501)]))
     second = submit_file(agency=agency, data=csv_bytes([worker(n) for n in range(1001, 2501)]))
@@ -40,7 +46,7 @@ def _overlapping_lists(agency):
 
 @pytest.mark.postgres
 def test_two_overlapping_lists_processed_in_parallel_make_each_lead_once(
-    on_postgres, transactional_db, world, agency, settings
+    on_postgres, transactional_db, world, agency, settings, held_in_queue
 ):
     settings.WORKER_LIST_BATCH_ROWS = 200
     first, second = _overlapping_lists(agency)
@@ -72,7 +78,7 @@ def _backend_waits_on_a_lock(pid: int) -> bool:
 
 @pytest.mark.postgres
 def test_a_list_waits_for_an_uncommitted_overlapping_list_then_skips_its_leads(
-    on_postgres, transactional_db, world, agency
+    on_postgres, transactional_db, world, agency, held_in_queue
 ):
     first, second = _overlapping_lists(agency)
     # Load the first list, then hold its lead insertion open in this thread's transaction.
