@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import PartnerAgency
+
 
 class SubmissionStatus(models.TextChoices):
     QUEUED = "queued", _("Dalam antrean")
@@ -17,8 +19,13 @@ class SubmissionStatus(models.TextChoices):
 class RowOutcome(models.TextChoices):
     INVALID = "invalid", _("Tidak valid")
     DUPLICATE_IN_LIST = "duplicate_in_list", _("Ganda dalam daftar")
+    # The NIK is in the participant register but name or birth date differ: no status is
+    # disclosed and no lead made; the agency checks the row (worker_lists.services).
+    NEEDS_VERIFICATION = "needs_verification", _("Perlu verifikasi")
     ALREADY_COVERED = "already_covered", _("Sudah terdaftar (aktif)")
     LAPSED = "lapsed", _("Peserta nonaktif")
+    # Already a lead of this agency from an earlier list: nothing new was created.
+    EXISTING_LEAD = "existing_lead", _("Sudah menjadi prospek")
     NEW_LEAD = "new_lead", _("Prospek baru")
 
 
@@ -69,6 +76,12 @@ class WorkerListSubmission(models.Model):
     count_already_covered = models.PositiveIntegerField(default=0)
     count_lapsed = models.PositiveIntegerField(default=0)
     count_new_lead = models.PositiveIntegerField(default=0)
+    count_needs_verification = models.PositiveIntegerField(default=0)
+    count_existing_lead = models.PositiveIntegerField(default=0)
+    # Matching volume, kept for administrators: rows looked up in the participant register and
+    # rows whose participant status was disclosed to the agency (active or lapsed).
+    register_lookups = models.PositiveIntegerField(_("dicocokkan ke data peserta"), default=0)
+    register_disclosures = models.PositiveIntegerField(_("status peserta diungkap"), default=0)
     submitted_by_user = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -298,3 +311,12 @@ class EnrollmentLead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik})"
+
+
+class AgencyMatchingVolume(PartnerAgency):
+    """Partner agencies seen through their lists' matching volume (admin only, read-only)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("volume pencocokan instansi")
+        verbose_name_plural = _("volume pencocokan instansi")

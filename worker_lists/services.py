@@ -260,10 +260,21 @@ def _batched(iterable: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _checker() -> RowChecker:
+def _checker(agency) -> RowChecker:
+    """Reference codes, and the regencies inside the agency's jurisdiction (None: national)."""
+    allowed = None
+    if agency.jurisdiction_regency_id:
+        allowed = {agency.jurisdiction_regency_id}
+    elif agency.jurisdiction_province_id:
+        allowed = set(
+            Regency.objects.filter(province_id=agency.jurisdiction_province_id).values_list(
+                "code", flat=True
+            )
+        )
     return RowChecker(
         known_district_codes=set(District.objects.values_list("code", flat=True)),
         known_regency_codes=set(Regency.objects.values_list("code", flat=True)),
+        allowed_regency_codes=allowed,
     )
 
 
@@ -367,40 +378,108 @@ class _ProgressReporter:
             self.connection = None
 
 
+def _normalised_name(column: str) -> str:
+    """SQL for a name compared case- and whitespace-insensitively (rows are already collapsed
+    by the checker; the register's names may not be)."""
+    if connection.vendor == "postgresql":
+        return f"LOWER(REGEXP_REPLACE(BTRIM({column}), '\\s+', ' ', 'g'))"
+    # SQLite has no regular expressions: tabs become spaces, runs of up to 8 spaces collapse.
+    return f"LOWER(TRIM(REPLACE(REPLACE(REPLACE(REPLACE({column}, CHAR(9), ' '), '  ', ' '), '  ', ' '), '  ', ' ')))"  # noqa: E501
+
+
 def _rows_match_participants(submission: WorkerListSubmission, counts: dict[str, int]) -> None:
-    """Turn the provisional new leads whose NIK is a participant into covered or lapsed.
+    """Match the provisional new leads against the participant register.
+
+    A participant's status is disclosed (already covered / lapsed) only when the row matches
+    the register on NIK, name (case- and whitespace-insensitive) and birth date, the way BPJS's
+    own status check works, and the work regency is inside the agency's jurisdiction (rows
+    outside it are already invalid). A NIK in the register with another name or birth date is
+    `needs_verification`: no status, no lead, and the agency is asked to check the row. Every
+    valid first row of a NIK counts as one register lookup (the agency's matching volume).
 
     One join for the whole list rather than a lookup per batch: for a long list the planner
     hashes the list and reads the participants once; for a short one it probes the NIK index.
     Only the matched rows (about a tenth of a typical list) are rewritten.
     """
+    counts["register_lookups"] = counts[_NEW_LEAD]
     row = connection.ops.quote_name(WorkerListRow._meta.db_table)
     participant = connection.ops.quote_name(Participant._meta.db_table)
+    same_name = f"{_normalised_name(f'{row}.full_name')} = {_normalised_name('p.full_name')}"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            UPDATE {row} SET outcome = CASE WHEN p.status = %s THEN %s ELSE %s END
+            UPDATE {row} SET outcome = CASE
+                WHEN {same_name} AND p.birth_date = {row}.birth_date THEN
+                    CASE WHEN p.status = %(active)s THEN %(covered)s ELSE %(lapsed)s END
+                ELSE %(needs_verification)s END
             FROM {participant} p
-            WHERE {row}.submission_id = %s AND {row}.outcome = %s AND p.nik = {row}.nik
+            WHERE {row}.submission_id = %(submission)s AND {row}.outcome = %(new_lead)s
+              AND p.nik = {row}.nik
             """,
-            [
-                ParticipantStatus.ACTIVE,
-                RowOutcome.ALREADY_COVERED,
-                RowOutcome.LAPSED,
-                submission.pk,
-                RowOutcome.NEW_LEAD,
-            ],
+            {
+                "active": ParticipantStatus.ACTIVE,
+                "covered": RowOutcome.ALREADY_COVERED,
+                "lapsed": RowOutcome.LAPSED,
+                "needs_verification": RowOutcome.NEEDS_VERIFICATION,
+                "submission": submission.pk,
+                "new_lead": RowOutcome.NEW_LEAD,
+            },
         )
         if not cursor.rowcount:
             return
         cursor.execute(
-            f"SELECT outcome, COUNT(*) FROM {row} WHERE submission_id = %s AND outcome IN (%s, %s) "
-            "GROUP BY outcome",
-            [submission.pk, RowOutcome.ALREADY_COVERED, RowOutcome.LAPSED],
+            f"SELECT outcome, COUNT(*) FROM {row} WHERE submission_id = %(submission)s "
+            "AND outcome IN (%(covered)s, %(lapsed)s, %(needs_verification)s) GROUP BY outcome",
+            {
+                "submission": submission.pk,
+                "covered": RowOutcome.ALREADY_COVERED,
+                "lapsed": RowOutcome.LAPSED,
+                "needs_verification": RowOutcome.NEEDS_VERIFICATION,
+            },
         )
         for outcome, found in cursor.fetchall():
             counts[outcome] += found
-            counts[RowOutcome.NEW_LEAD] -= found
+            counts[_NEW_LEAD] -= found
+        if counts[RowOutcome.NEEDS_VERIFICATION]:
+            # The message the agency reads on such a row (codes only, like every row error).
+            jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
+            cursor.execute(
+                f"UPDATE {row} SET errors = %(errors)s{jsonb} WHERE submission_id = "
+                "%(submission)s AND outcome = %(needs_verification)s",
+                {
+                    "errors": json.dumps([{"field": "nik", "code": "needs_verification"}]),
+                    "submission": submission.pk,
+                    "needs_verification": RowOutcome.NEEDS_VERIFICATION,
+                },
+            )
+
+
+def _rows_mark_existing_leads(submission: WorkerListSubmission, counts: dict[str, int]) -> None:
+    """After the leads are inserted: rows whose NIK was already a lead of this agency (from an
+    earlier list, or a list processed at the same time that won the insert) become
+    `existing_lead`, so "new lead" means a lead this list created. Leads this list created carry
+    it as first_submission; the others do not."""
+    row = connection.ops.quote_name(WorkerListRow._meta.db_table)
+    lead = connection.ops.quote_name(EnrollmentLead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {row} SET outcome = %(existing_lead)s
+            FROM {lead} l
+            WHERE {row}.submission_id = %(submission)s AND {row}.outcome = %(new_lead)s
+              AND l.agency_id = %(agency)s AND l.nik = {row}.nik
+              AND (l.first_submission_id IS NULL OR l.first_submission_id <> %(submission)s)
+            """,
+            {
+                "existing_lead": RowOutcome.EXISTING_LEAD,
+                "new_lead": RowOutcome.NEW_LEAD,
+                "submission": submission.pk,
+                "agency": submission.agency_id,
+            },
+        )
+        found = max(cursor.rowcount, 0)
+    counts[RowOutcome.EXISTING_LEAD] += found
+    counts[_NEW_LEAD] -= found
 
 
 def _leads_create(submission: WorkerListSubmission) -> None:
@@ -444,6 +523,14 @@ TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 LOCK_NAMESPACE = 4_2026
 
 
+def _connection_drop() -> None:
+    """Close a connection that may be broken, so the next query opens a fresh one. Not inside
+    an outer transaction (a caller's, or a test's): closing would break it, and a broken
+    connection there is the caller's to handle."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
 class _ClaimLostError(Exception):
     """The list left `processing` while this run worked on it (deleted, or failed by hand)."""
 
@@ -474,7 +561,7 @@ def _run_lock(submission_id: int) -> Iterator[bool]:
                     cursor.execute("SELECT pg_advisory_unlock(%(namespace)s, %(id)s)", params)
             except DatabaseError:
                 # A broken connection: closing it releases the lock.
-                connection.close()
+                _connection_drop()
 
 
 def _lease_expired_before() -> dt.datetime:
@@ -500,6 +587,8 @@ def _claim(submission_id: int) -> bool:
             processed_rows=0,
             total_rows=0,
             attempts=F("attempts") + 1,
+            register_lookups=0,
+            register_disclosures=0,
             **{f"count_{outcome}": 0 for outcome in OUTCOMES},
         )
     )
@@ -537,13 +626,15 @@ def worker_list_fail(*, submission_id: int, reason: str, tries: int = 3) -> bool
                     processed_rows=0,
                     total_rows=0,
                     finished_at=timezone.now(),
+                    register_lookups=0,
+                    register_disclosures=0,
                     **{f"count_{outcome}": 0 for outcome in OUTCOMES},
                 )
                 if changed:
                     transaction.on_commit(lambda: _staged_file_delete(submission_id))
             return bool(changed)
         except TRANSIENT_DB_ERRORS:
-            connection.close()
+            _connection_drop()
             time.sleep(0.5 * 2**attempt)
     logger.error("worker list %s: could not be marked failed; the sweeper retries", submission_id)
     return False
@@ -592,7 +683,7 @@ def _process_claimed(submission: WorkerListSubmission) -> None:
         # Rolled back; the connection is dropped so the retry starts on a fresh one, and the
         # lease is handed back if the database lets us (if not, the run lock or the lease
         # expiry lets the retry or the sweeper take the list).
-        connection.close()
+        _connection_drop()
         with suppress(DatabaseError):
             WorkerListSubmission.objects.filter(
                 pk=submission_id, status=SubmissionStatus.PROCESSING
@@ -621,7 +712,7 @@ def _process_claimed(submission: WorkerListSubmission) -> None:
 def _rows_load(submission: WorkerListSubmission) -> None:
     """The run's one transaction: rows, participant matches, leads and `done` commit together."""
     submission_id = submission.pk
-    checker = _checker()
+    checker = _checker(submission.agency)
     classifier = _Classifier(submission_id)
     progress = _ProgressReporter(submission_id)
     processed = 0
@@ -643,6 +734,8 @@ def _rows_load(submission: WorkerListSubmission) -> None:
                 progress.report(processed=processed, total=total)
             _rows_match_participants(submission, classifier.counts)
             _leads_create(submission)
+            _rows_mark_existing_leads(submission, classifier.counts)
+            counts = classifier.counts
             finished = WorkerListSubmission.objects.filter(
                 pk=submission_id, status=SubmissionStatus.PROCESSING
             ).update(
@@ -650,7 +743,9 @@ def _rows_load(submission: WorkerListSubmission) -> None:
                 finished_at=timezone.now(),
                 processed_rows=processed,
                 total_rows=processed,
-                **{f"count_{outcome}": classifier.counts[outcome] for outcome in OUTCOMES},
+                register_lookups=counts["register_lookups"],
+                register_disclosures=counts[RowOutcome.ALREADY_COVERED] + counts[RowOutcome.LAPSED],
+                **{f"count_{outcome}": counts[outcome] for outcome in OUTCOMES},
             )
             if not finished:
                 raise _ClaimLostError(submission_id)

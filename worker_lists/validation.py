@@ -28,6 +28,13 @@ ERROR_MESSAGES = {
     "birth_date_mismatch": _("Tanggal lahir berbeda dengan tanggal lahir yang tersandi dalam NIK."),
     "name_missing": _("Nama wajib diisi."),
     "regency_unknown": _("Kode kabupaten/kota tempat kerja tidak dikenal (contoh format: 36.73)."),
+    "needs_verification": _(
+        "Data pekerja ini perlu diperiksa: pastikan NIK, nama lengkap, dan tanggal lahir sesuai "
+        "KTP. Tidak ada prospek yang dibuat untuk baris ini."
+    ),
+    "regency_outside_jurisdiction": _(
+        "Kabupaten/kota tempat kerja berada di luar wilayah yurisdiksi instansi Anda."
+    ),
 }
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FIELD_LIMITS = {"full_name": 150, "unit": 200, "position": 200}
@@ -72,10 +79,13 @@ class RowChecker:
         *,
         known_district_codes: Container[str],
         known_regency_codes: Container[str],
+        allowed_regency_codes: Container[str] | None = None,
         today: dt.date | None = None,
     ):
         self.known_district_codes = known_district_codes
         self.known_regency_codes = known_regency_codes
+        # The agency's jurisdiction; None for a national agency.
+        self.allowed_regency_codes = allowed_regency_codes
         self.today = today or dt.date.today()
         self._nik = NikChecker(known_district_codes=known_district_codes, today=self.today)
         self._dates: dict[str, dt.date | None] = {}
@@ -133,6 +143,12 @@ class RowChecker:
         regency_code = _text(regency_value)
         if regency_code not in self.known_regency_codes:
             error = {"field": "work_regency_code", "code": "regency_unknown"}
+            errors = [error] if errors is None else [*errors, error]
+        elif (
+            self.allowed_regency_codes is not None
+            and regency_code not in self.allowed_regency_codes
+        ):
+            error = {"field": "work_regency_code", "code": "regency_outside_jurisdiction"}
             errors = [error] if errors is None else [*errors, error]
 
         return CheckedRow(

@@ -59,8 +59,10 @@ def test_a_submitted_json_list_is_processed_into_counts(world, submit, api_clien
         "total": 3,
         "invalid": 1,
         "duplicate_in_list": 1,
+        "needs_verification": 0,
         "already_covered": 0,
         "lapsed": 0,
+        "existing_lead": 0,
         "new_lead": 1,
     }
     assert detail["finished_at"] is not None

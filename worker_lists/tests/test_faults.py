@@ -10,7 +10,9 @@ artifacts/faults.json (figures recorded in docs/RELIABILITY.md).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import shutil
@@ -18,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -202,6 +205,8 @@ class Stack:
             "GUNICORN_BIND": f"127.0.0.1:{self.web_port}",
             "GUNICORN_WORKERS": "1",
             "GUNICORN_THREADS": "4",
+            # Short, so the slow-upload test shows a request outliving it is not killed.
+            "GUNICORN_TIMEOUT": "3",
         }
         self._spawn(
             "web",
@@ -512,3 +517,69 @@ def test_the_workers_database_connections_terminated_twice_mid_list(stack, key, 
     _record("worker DB connections terminated (twice)", time.monotonic() - first)
     _assert_recount(pk, rows)
     _assert_no_duplicate_leads(agency, [rows])
+
+
+def _multipart(reference: str, content: bytes) -> tuple[bytes, str]:
+    boundary = "faultsuiteboundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="reference"\r\n\r\n'
+            f"{reference}\r\n--{boundary}\r\n"
+            'Content-Disposition: form-data; name="file"; filename="daftar.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_slow_upload_outlives_the_worker_timeout_and_health_checks_still_answer(
+    stack, key, agency
+):
+    stack.start_worker()
+    rows = _rows(0, 20_000)
+    text = io.StringIO()
+    writer = csv.DictWriter(
+        text, fieldnames=["nik", "full_name", "birth_date", "work_regency_code"]
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    body, content_type = _multipart("slow upload", text.getvalue().encode())
+    pieces = 20
+    size = len(body) // pieces + 1
+    response = bytearray()
+
+    def upload():  # the body over about 6 s: twice gunicorn's timeout of 3 s
+        with socket.create_connection(("127.0.0.1", stack.web_port), timeout=30) as sock:
+            sock.sendall(
+                (
+                    "POST /api/v1/worker-lists/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    f"Authorization: Api-Key {key}\r\nContent-Type: {content_type}\r\n"
+                    f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+                ).encode()
+            )
+            for start in range(0, len(body), size):
+                sock.sendall(body[start : start + size])
+                time.sleep(6 / pieces)
+            while chunk := sock.recv(65536):
+                response.extend(chunk)
+
+    started = time.monotonic()
+    uploading = threading.Thread(target=upload)
+    uploading.start()
+    health_latencies = []
+    while uploading.is_alive():
+        asked = time.monotonic()
+        assert stack._get_status("/healthz") == 200
+        health_latencies.append(time.monotonic() - asked)
+        time.sleep(0.5)
+    uploading.join()
+
+    assert time.monotonic() - started > 5
+    assert response.startswith(b"HTTP/1.1 202"), bytes(response[:200])
+    assert max(health_latencies) < 1
+    pk = json.loads(bytes(response).split(b"\r\n\r\n", 1)[1])["id"]
+    _wait_done(stack, key, [pk])
+    _assert_recount(pk, rows)
+    _record("slow upload: /healthz slowest answer during it", max(health_latencies))

@@ -299,8 +299,9 @@ def test_readiness_is_200_when_everything_it_needs_answers(client):
 
 @pytest.mark.postgres
 def test_a_second_delivery_while_a_run_holds_the_list_does_nothing(
-    on_postgres, transactional_db, world, agency
+    on_postgres, transactional_db, world, agency, monkeypatch
 ):
+    monkeypatch.setattr(services, "_enqueue", lambda submission_id: True)  # stays queued
     submission = submit_file(agency=agency, data=three_workers())
     holder = connections.create_connection("default")
     try:
