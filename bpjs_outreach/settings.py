@@ -193,6 +193,10 @@ CELERY_BEAT_SCHEDULE["coverage-compute-daily"] = {
 # Worker lists: queue again what the broker lost and what a crashed worker left (see
 # worker_lists.services.worker_list_sweep); delete staged files of finished lists.
 WORKER_LIST_SWEEP_INTERVAL_S = env.float("WORKER_LIST_SWEEP_INTERVAL_S", default=30.0)
+CELERY_BEAT_SCHEDULE["worker-lists-purge"] = {
+    "task": "worker_lists.purge_expired",
+    "schedule": crontab(hour=3, minute=30),
+}
 CELERY_BEAT_SCHEDULE["worker-lists-sweep"] = {
     "task": "worker_lists.sweep",
     "schedule": WORKER_LIST_SWEEP_INTERVAL_S,
@@ -257,6 +261,10 @@ WORKER_LIST_BATCH_ROWS = env.int("WORKER_LIST_BATCH_ROWS", default=20_000)
 # A list still `queued` this long after it was handed to the broker is queued again (the
 # broker was down at submission, or restarted without its queue).
 WORKER_LIST_REQUEUE_AFTER_S = env.int("WORKER_LIST_REQUEUE_AFTER_S", default=60)
+# Personal data retention: the rows of a list (NIKs, names, birth dates) are deleted this many
+# months after it was submitted; its counts remain. The uploaded file goes as soon as the list
+# is processed. Daily, by the `worker-lists-purge` beat entry.
+WORKER_LIST_RETENTION_MONTHS = env.int("WORKER_LIST_RETENTION_MONTHS", default=24)
 # Runs that may claim one list (retries and re-queues after crashes included) before it fails.
 WORKER_LIST_MAX_ATTEMPTS = env.int("WORKER_LIST_MAX_ATTEMPTS", default=5)
 

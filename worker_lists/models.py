@@ -101,6 +101,8 @@ class WorkerListSubmission(models.Model):
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     started_at = models.DateTimeField(_("mulai diproses"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # Set when the rows were deleted at the end of the retention period (the counts remain).
+    rows_purged_at = models.DateTimeField(_("baris dihapus"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

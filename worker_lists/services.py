@@ -8,6 +8,7 @@ safe to run again: a re-run after a crash yields the same rows, counts and leads
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
 import hashlib
@@ -806,6 +807,36 @@ def worker_list_sweep() -> dict[str, int]:
         _staged_file_delete(pk)
         cleaned += 1
     return {"requeued": requeued, "staged_files_deleted": cleaned}
+
+
+def _months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def worker_list_rows_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the rows of finished lists submitted more than WORKER_LIST_RETENTION_MONTHS ago
+    (UU PDP 27/2022: personal data kept no longer than its purpose needs). The list itself, its
+    counts and the leads it created stay; so does the date the rows went. One DELETE per list
+    (no Python loop over rows). Returns the number of lists purged. Scheduled daily (beat)."""
+    now = now or timezone.now()
+    cutoff = _months_before(now, settings.WORKER_LIST_RETENTION_MONTHS)
+    expired = WorkerListSubmission.objects.filter(
+        created_at__lt=cutoff,
+        rows_purged_at__isnull=True,
+        status__in=[SubmissionStatus.DONE, SubmissionStatus.FAILED],
+    )
+    purged = 0
+    for pk in list(expired.values_list("pk", flat=True)):
+        with transaction.atomic():
+            WorkerListRow.objects.filter(submission_id=pk).delete()
+            WorkerListSubmission.objects.filter(pk=pk).update(rows_purged_at=now)
+            transaction.on_commit(lambda pk=pk: _staged_file_delete(pk))
+        purged += 1
+    if purged:
+        logger.info("worker lists: rows of %s lists past retention deleted", purged)
+    return purged
 
 
 # What branch staff may record after working a lead; "new" is only ever set on creation.

@@ -46,3 +46,8 @@ def worker_list_process_task(submission_id: int) -> str | None:
 @shared_task(name="worker_lists.sweep", ignore_result=True)
 def worker_list_sweep_task() -> dict[str, int]:
     return services.worker_list_sweep()
+
+
+@shared_task(name="worker_lists.purge_expired", ignore_result=True)
+def worker_list_rows_purge_task() -> int:
+    return services.worker_list_rows_purge()
