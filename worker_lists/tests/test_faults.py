@@ -50,7 +50,7 @@ pytestmark = [
 ROOT = Path(settings.BASE_DIR)
 RECOVERY_LIMIT_S = 30  # every fault must be recovered from within this
 RESULTS = ROOT / "artifacts" / "faults.json"
-ROWS = 40_000
+ROWS = 24_000
 
 
 def _free_port() -> int:
@@ -260,11 +260,14 @@ class Stack:
         return Celery("faults", broker=self.redis_url)
 
 
-@pytest.fixture
-def stack(transactional_db, tmp_path):
+@pytest.fixture(scope="module")
+def _services(django_db_setup, tmp_path_factory):
+    """Redis, gunicorn and beat, started once for the module (the tests restart Redis as their
+    fault needs; workers are started per test)."""
     if not REDIS_SERVER or connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL and a redis-server binary")
-    running = Stack(tmp_path)
+    workdir = tmp_path_factory.mktemp("faults")
+    running = Stack(workdir)
     try:
         running.start_redis()
         running.start_web()
@@ -272,10 +275,28 @@ def stack(transactional_db, tmp_path):
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture
+def stack(_services, transactional_db):
+    running = _services
+    if "redis" not in running.processes:
+        running.start_redis()
+    with socket.create_connection(("127.0.0.1", running.redis_port), timeout=2) as sock:
+        sock.sendall(b"FLUSHALL\r\n")  # our own Redis: nothing left from the previous fault
+        sock.recv(16)
+    running.statuses.clear()
+    try:
+        yield running
+    finally:
+        for name in [n for n in running.processes if n not in ("redis", "web", "beat")]:
+            running.kill(name)
         assert 500 not in running.statuses, running.statuses
-        for log in tmp_path.glob("*.log"):
-            if b"Traceback" in log.read_bytes():
-                print(f"--- {log.name} ---\n{log.read_text()[-3000:]}")
+        for log in running.workdir.glob("*.log"):
+            text = log.read_text(errors="replace")
+            if "Traceback" in text:
+                print(f"--- {log.name} ---\n{text[-3000:]}")
+            log.write_text("")
 
 
 @pytest.fixture
