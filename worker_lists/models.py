@@ -131,6 +131,16 @@ class WorkerListSubmission(models.Model):
 
     @property
     def progress(self) -> dict[str, int]:
+        """While a run works, its progress lives in WorkerListProgress (see there); the list's
+        own columns hold the final figures."""
+        if self.status == SubmissionStatus.PROCESSING:
+            live = (
+                WorkerListProgress.objects.filter(submission_id=self.pk)
+                .values_list("processed_rows", "total_rows")
+                .first()
+            )
+            if live is not None:
+                return {"processed": live[0], "total": live[1]}
         return {"processed": self.processed_rows, "total": self.total_rows}
 
     @property
@@ -141,9 +151,33 @@ class WorkerListSubmission(models.Model):
     def progress_percent(self) -> int:
         if self.status == SubmissionStatus.DONE:
             return 100
-        if not self.total_rows:
+        progress = self.progress
+        if not progress["total"]:
             return 0
-        return min(100, self.processed_rows * 100 // self.total_rows)
+        return min(100, progress["processed"] * 100 // progress["total"])
+
+
+class WorkerListProgress(models.Model):
+    """Progress of the run working on a list, written from a second connection while the rows
+    are loaded in one long transaction.
+
+    Not on the list's own row: every progress update left a dead version of that row, and the
+    deferred foreign-key check of each of a million rows (row -> list) walked past them at
+    COMMIT (issue 14). Deleted when the run ends.
+    """
+
+    submission = models.OneToOneField(
+        WorkerListSubmission,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="live_progress",
+    )
+    processed_rows = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.processed_rows}/{self.total_rows}"
 
 
 class StagedFileChunk(models.Model):

@@ -51,6 +51,7 @@ from .models import (
     RowOutcome,
     SourceFormat,
     SubmissionStatus,
+    WorkerListProgress,
     WorkerListRow,
     WorkerListSubmission,
 )
@@ -343,9 +344,9 @@ def _rows_write(values: list[tuple]) -> None:
 class _ProgressReporter:
     """Publishes progress while the rows are written inside one long transaction.
 
-    On PostgreSQL through a second, autocommitting connection, so pollers see it before the
-    transaction commits; the main transaction does not touch the submission row until the
-    end, so the two never wait on each other. On SQLite (one writer at a time) progress shows
+    On PostgreSQL through a second, autocommitting connection into WorkerListProgress (not the
+    list's own row, see there), so pollers see it before the transaction commits and the two
+    connections never wait on each other. On SQLite (one writer at a time) progress shows
     when the list is done. Progress is a courtesy: a lost progress connection is logged and
     reopened at the next batch, never a reason to fail the list.
     """
@@ -361,12 +362,23 @@ class _ProgressReporter:
         try:
             if self.connection is None:
                 self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
-            table = self.connection.ops.quote_name(WorkerListSubmission._meta.db_table)
+            table = self.connection.ops.quote_name(WorkerListProgress._meta.db_table)
             with self.connection.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {table} SET processed_rows = %(processed)s, total_rows = %(total)s "
-                    "WHERE id = %(id)s",
-                    {"processed": processed, "total": total, "id": self.submission_id},
+                    f"""
+                    INSERT INTO {table} (submission_id, processed_rows, total_rows, updated_at)
+                    VALUES (%(id)s, %(processed)s, %(total)s, %(now)s)
+                    ON CONFLICT (submission_id) DO UPDATE SET
+                        processed_rows = EXCLUDED.processed_rows,
+                        total_rows = EXCLUDED.total_rows,
+                        updated_at = EXCLUDED.updated_at
+                    """,
+                    {
+                        "processed": processed,
+                        "total": total,
+                        "id": self.submission_id,
+                        "now": timezone.now(),
+                    },
                 )
         except DatabaseError:
             logger.warning("worker list %s: progress not reported", self.submission_id)
@@ -579,7 +591,7 @@ def _claim(submission_id: int) -> bool:
         claimable = Q(status=SubmissionStatus.QUEUED) | Q(
             status=SubmissionStatus.PROCESSING, started_at__lt=_lease_expired_before()
         )
-    return bool(
+    claimed = bool(
         WorkerListSubmission.objects.filter(claimable, pk=submission_id).update(
             status=SubmissionStatus.PROCESSING,
             started_at=timezone.now(),
@@ -593,6 +605,10 @@ def _claim(submission_id: int) -> bool:
             **{f"count_{outcome}": 0 for outcome in OUTCOMES},
         )
     )
+    if claimed:
+        # What a crashed run last reported is not this run's progress.
+        WorkerListProgress.objects.filter(submission_id=submission_id).delete()
+    return claimed
 
 
 def _staged_file_delete(submission_id: int) -> None:
@@ -632,6 +648,7 @@ def worker_list_fail(*, submission_id: int, reason: str, tries: int = 3) -> bool
                     **{f"count_{outcome}": 0 for outcome in OUTCOMES},
                 )
                 if changed:
+                    WorkerListProgress.objects.filter(submission_id=submission_id).delete()
                     transaction.on_commit(lambda: _staged_file_delete(submission_id))
             return bool(changed)
         except TRANSIENT_DB_ERRORS:
@@ -750,6 +767,7 @@ def _rows_load(submission: WorkerListSubmission) -> None:
             )
             if not finished:
                 raise _ClaimLostError(submission_id)
+            WorkerListProgress.objects.filter(submission_id=submission_id).delete()
             # New leads and matches change the month's figures (coverage listens; receivers
             # enqueue on commit, and a failing enqueue there cannot touch this list: it is
             # done, and worker_list_fail only changes lists that are processing).

@@ -164,9 +164,10 @@ def test_lists_sent_through_the_api_are_processed_by_a_real_worker(
 
 @pytest.mark.postgres
 def test_progress_is_visible_to_pollers_while_the_rows_are_still_uncommitted(
-    on_postgres, transactional_db, world, agency
+    on_postgres, transactional_db, world, agency, held_in_queue
 ):
     submission = submit_file(agency=agency, data=csv_bytes([worker(1), worker(2)]))
+    WorkerListSubmission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.PROCESSING)
     reporter = _ProgressReporter(submission.pk)
     poller = connections.create_connection("default")
     try:
@@ -176,8 +177,8 @@ def test_progress_is_visible_to_pollers_while_the_rows_are_still_uncommitted(
             reporter.report(processed=1, total=2)
             with poller.cursor() as cursor:
                 cursor.execute(
-                    "SELECT processed_rows, total_rows FROM worker_lists_workerlistsubmission "
-                    "WHERE id = %s",
+                    "SELECT processed_rows, total_rows FROM worker_lists_workerlistprogress "
+                    "WHERE submission_id = %s",
                     [submission.pk],
                 )
                 seen = cursor.fetchone()
@@ -187,3 +188,32 @@ def test_progress_is_visible_to_pollers_while_the_rows_are_still_uncommitted(
         poller.close()
 
     assert seen == (1, 2)
+    assert WorkerListSubmission.objects.get(pk=submission.pk).progress == {
+        "processed": 1,
+        "total": 2,
+    }
+
+
+@pytest.mark.postgres
+def test_reporting_progress_leaves_the_lists_own_row_alone(
+    on_postgres, transactional_db, world, agency, held_in_queue
+):
+    submission = submit_file(agency=agency, data=csv_bytes([worker(1), worker(2)]))
+
+    def row_version():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT xmin::text FROM worker_lists_workerlistsubmission WHERE id = %s",
+                [submission.pk],
+            )
+            return cursor.fetchone()[0]
+
+    before = row_version()
+    reporter = _ProgressReporter(submission.pk)
+    try:
+        reporter.report(processed=1, total=2)
+        reporter.report(processed=2, total=2)
+    finally:
+        reporter.close()
+
+    assert row_version() == before

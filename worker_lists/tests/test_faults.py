@@ -357,8 +357,9 @@ def _status(pk: int) -> str:
 
 
 def _processing(pk: int) -> bool:
+    """A run is under way and has written rows (its progress is reported)."""
     return WorkerListSubmission.objects.filter(
-        pk=pk, status=SubmissionStatus.PROCESSING, processed_rows__gt=0
+        pk=pk, status=SubmissionStatus.PROCESSING, live_progress__processed_rows__gt=0
     ).exists()
 
 
@@ -524,7 +525,7 @@ def test_the_workers_database_connections_terminated_twice_mid_list(stack, key, 
         lambda: (
             WorkerListSubmission.objects.filter(pk=pk, attempts__gte=2)
             .filter(
-                Q(status=SubmissionStatus.PROCESSING, processed_rows__gt=0)
+                Q(status=SubmissionStatus.PROCESSING, live_progress__processed_rows__gt=0)
                 | Q(status=SubmissionStatus.DONE)
             )
             .exists()
