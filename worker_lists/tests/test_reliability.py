@@ -3,6 +3,7 @@ cannot diverge; staged uploads live where web and worker both reach them (SQLite
 The same faults with real processes are in test_faults.py."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.db import OperationalError, connection, connections
@@ -338,3 +339,32 @@ def test_the_sweeper_leaves_a_list_whose_run_is_alive(
 
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.PROCESSING
+
+
+def test_an_idempotency_key_replay_of_a_list_never_started_queues_it_again(
+    world, agency, broker_down, settings, django_capture_on_commit_callbacks
+):
+    data = three_workers()
+    submit_file(agency=agency, data=data, idempotency_key="k-2")
+    settings.WORKER_LIST_REQUEUE_AFTER_S = 0
+    broker_down.undo()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        replayed = submit_file(agency=agency, data=data, idempotency_key="k-2")
+
+    replayed.refresh_from_db()
+    assert replayed.status == SubmissionStatus.DONE
+
+
+def test_the_upload_page_accepts_a_list_while_the_broker_is_down(
+    world, client, agency_user, broker_down, django_capture_on_commit_callbacks
+):
+    client.force_login(agency_user)
+    upload = io.BytesIO(three_workers())
+    upload.name = "daftar.csv"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/daftar-pekerja/", {"reference": "uji", "file": upload})
+
+    assert response.status_code == 302
+    assert WorkerListSubmission.objects.get().status == SubmissionStatus.QUEUED
