@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgencyMatchingVolume, WorkerListSubmission
+from .models import AgencyMatchingVolume, SubmissionStatus, WorkerListSubmission
 
 
 @admin.register(WorkerListSubmission)
@@ -31,6 +31,19 @@ class WorkerListSubmissionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Not while a run may be writing its rows (they reference the list without a database
+        # constraint; see WorkerListRow.submission).
+        if obj is not None and not obj.is_finished:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        # The bulk action too: finished lists only.
+        super().delete_queryset(
+            request, queryset.filter(status__in=[SubmissionStatus.DONE, SubmissionStatus.FAILED])
+        )
 
 
 @admin.register(AgencyMatchingVolume)

@@ -209,8 +209,19 @@ class WorkerListRow(models.Model):
 
     # No index of its own: the unique (submission, row_number) index serves every lookup, and
     # each index costs time on a million-row insert.
+    # No database constraint either (db_constraint=False), by decision: every row of a list
+    # has the same parent, and the deferred check of a million identical references was a
+    # large part of COMMIT (issue 14: 40% of the run at 100k rows, 17% at 1M). Integrity is kept
+    # by the only writer instead: the run's transaction takes one FOR KEY SHARE lock on the list
+    # before writing rows (services._parents_lock), so the list cannot be deleted while its rows
+    # are written; lists are deleted through the ORM only (CASCADE deletes the rows), and the
+    # admin refuses to delete a list that is not finished.
     submission = models.ForeignKey(
-        WorkerListSubmission, on_delete=models.CASCADE, related_name="rows", db_index=False
+        WorkerListSubmission,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_index=False,
+        db_constraint=False,
     )
     row_number = models.PositiveIntegerField(_("baris"))
     nik = models.CharField(_("NIK"), max_length=64, blank=True)
@@ -264,12 +275,16 @@ class EnrollmentLead(models.Model):
     # once and every index is paid per lead. Lookups by agency use the unique (agency, nik)
     # index, by branch and regency the (.., status) indexes; employer and status_changed_by are
     # empty on new leads, so their indexes are partial (see Meta.indexes).
+    # Same parent for every lead a list inserts: no database constraint (see
+    # WorkerListRow.submission); the run locks the agency row FOR KEY SHARE first, and PROTECT
+    # is enforced by Django when an agency is deleted.
     agency = models.ForeignKey(
         "agencies.PartnerAgency",
         on_delete=models.PROTECT,
         related_name="leads",
         verbose_name=_("instansi pengirim"),
         db_index=False,
+        db_constraint=False,
     )
     work_regency = models.ForeignKey(
         "regions.Regency",
@@ -299,9 +314,12 @@ class EnrollmentLead(models.Model):
     unit = models.CharField(_("unit kerja"), max_length=200, blank=True)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
     # Not indexed: nothing looks leads up by list, and a list can insert a million leads at once.
+    # No database constraint, as for `agency` (the run holds the list FOR KEY SHARE; SET_NULL
+    # is done by Django when a list is deleted).
     first_submission = models.ForeignKey(
         "worker_lists.WorkerListSubmission",
         db_index=False,
+        db_constraint=False,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
+from agencies.models import PartnerAgency
 from participants.models import Participant, ParticipantStatus
 from regions.models import BranchRegency, District, Regency
 
@@ -727,6 +728,30 @@ def _process_claimed(submission: WorkerListSubmission) -> None:
             logger.warning("worker list %s: finish time not updated", submission_id)
 
 
+def _parents_lock(submission: WorkerListSubmission) -> None:
+    """The rows and leads this run writes reference the list and the agency without database
+    constraints (see WorkerListRow.submission): lock both rows FOR KEY SHARE for the whole
+    transaction, so neither can be deleted (or its key changed) until the run commits. Key
+    share does not block the status and progress updates other connections make."""
+    if connection.vendor != "postgresql":
+        return  # SQLite: one writer at a time; nothing can delete them meanwhile
+    submission_table = connection.ops.quote_name(WorkerListSubmission._meta.db_table)
+    agency_table = connection.ops.quote_name(PartnerAgency._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {submission_table} WHERE id = %(id)s FOR KEY SHARE",
+            {"id": submission.pk},
+        )
+        if cursor.fetchone() is None:
+            raise _ClaimLostError(submission.pk)
+        cursor.execute(
+            f"SELECT 1 FROM {agency_table} WHERE id = %(id)s FOR KEY SHARE",
+            {"id": submission.agency_id},
+        )
+        if cursor.fetchone() is None:
+            raise _ClaimLostError(submission.pk)
+
+
 def _rows_load(submission: WorkerListSubmission) -> None:
     """The run's one transaction: rows, participant matches, leads and `done` commit together."""
     submission_id = submission.pk
@@ -740,6 +765,7 @@ def _rows_load(submission: WorkerListSubmission) -> None:
                 # Room to sort a million new leads by NIK without spilling to disk.
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL work_mem = '128MB'")
+            _parents_lock(submission)
             WorkerListRow.objects.filter(submission_id=submission_id).delete()
             estimate, rows = read_rows(fileobj, filename=submission.original_filename)
             total = estimate
