@@ -236,6 +236,13 @@ class Stack:
         except OSError:
             return None
 
+    def get_json(self, path: str) -> tuple[int, dict]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}{path}", timeout=10) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
     def request(self, method: str, path: str, *, key: str, body=None, headers=None):
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
@@ -459,9 +466,13 @@ def test_a_list_posted_while_redis_is_down_is_accepted_and_processed_once_it_is_
     again = _post(stack, key, rows, "redis-down", **{"Idempotency-Key": "redis-down-1"})
     read_status, _body = stack.request("GET", f"/api/v1/worker-lists/{pk}/", key=key)
 
+    ready_status, ready = stack.get_json("/readyz")
     assert again == pk
     assert read_status == 200
     assert _status(pk) == SubmissionStatus.QUEUED
+    assert stack._get_status("/healthz") == 200
+    assert ready_status == 503
+    assert ready["checks"] == {"database": "ok", "redis": "unavailable", "broker": "unavailable"}
     stack.start_redis()
     back = time.monotonic()
     _wait_done(stack, key, [pk])

@@ -368,3 +368,26 @@ def test_the_upload_page_accepts_a_list_while_the_broker_is_down(
 
     assert response.status_code == 302
     assert WorkerListSubmission.objects.get().status == SubmissionStatus.QUEUED
+
+
+def test_failing_a_list_is_retried_when_the_connection_drops(world, agency, monkeypatch):
+    submission = submit_file(agency=agency, data=three_workers())
+    WorkerListSubmission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.PROCESSING)
+    real_atomic = services.transaction.atomic
+    calls = []
+
+    def flaky_atomic(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("terminating connection due to administrator command")
+        return real_atomic(*args, **kwargs)
+
+    monkeypatch.setattr(services.transaction, "atomic", flaky_atomic)
+    monkeypatch.setattr(services.time, "sleep", lambda seconds: None)
+
+    changed = worker_list_fail(submission_id=submission.pk, reason="alasan")
+
+    submission.refresh_from_db()
+    assert changed is True
+    assert len(calls) > 1  # the first attempt raised
+    assert (submission.status, submission.failure_reason) == (SubmissionStatus.FAILED, "alasan")
