@@ -439,6 +439,8 @@ def test_a_list_delivered_twice_runs_once_and_a_late_delivery_changes_nothing(st
     for _ in range(3):  # the same message again, to both workers, while the first runs
         broker.send_task("worker_lists.process", args=[pk])
     _wait_done(stack, key, [pk])
+    # finished_at is written once more right after COMMIT (when the rows became visible).
+    time.sleep(1)
     finished_at = WorkerListSubmission.objects.get(pk=pk).finished_at
     row_ids = set(WorkerListRow.objects.filter(submission_id=pk).values_list("pk", flat=True))
 
