@@ -98,7 +98,8 @@ class Stack:
             "REDIS_URL": self.redis_url,
             "DJANGO_DEBUG": "1",
             "DJANGO_LOG_LEVEL": "WARNING",
-            "WORKER_LIST_BATCH_ROWS": "2000",
+            # Small batches: progress shows early and often, so a fault lands mid-list.
+            "WORKER_LIST_BATCH_ROWS": "1000",
             "WORKER_LIST_SWEEP_INTERVAL_S": "1",
             "WORKER_LIST_REQUEUE_AFTER_S": "3",
             "PYTHONUNBUFFERED": "1",
@@ -417,7 +418,7 @@ def test_a_worker_killed_mid_list_is_replaced_and_the_list_finishes(stack, key, 
     stack.start_worker(pool=pool)
     rows = _rows(0, ROWS)
     pk = _post(stack, key, rows, "kill-9")
-    _wait(lambda: _processing(pk), limit=RECOVERY_LIMIT_S, what="the list to be processing")
+    _wait(lambda: _processing(pk), limit=RECOVERY_LIMIT_S, what="the list mid-run", step=0.02)
 
     stack.kill("worker")  # kill -9 of the whole worker (main process and pool children)
     killed = time.monotonic()
@@ -488,7 +489,7 @@ def test_redis_stopped_mid_list_leaves_the_list_done(stack, key, agency):
     stack.start_worker()
     rows = _rows(0, ROWS)
     pk = _post(stack, key, rows, "redis-mid-list")
-    _wait(lambda: _processing(pk), limit=RECOVERY_LIMIT_S, what="the list to be processing")
+    _wait(lambda: _processing(pk), limit=RECOVERY_LIMIT_S, what="the list mid-run", step=0.02)
 
     stack.stop_redis()
     stopped = time.monotonic()
@@ -530,7 +531,7 @@ def test_the_workers_database_connections_terminated_twice_mid_list(stack, key, 
     stack.start_worker()
     rows = _rows(0, ROWS)
     pk = _post(stack, key, rows, "db-terminated")
-    _wait(lambda: _processing(pk), limit=RECOVERY_LIMIT_S, what="the list to be processing")
+    _wait(lambda: _processing(pk), limit=RECOVERY_LIMIT_S, what="the list mid-run", step=0.02)
 
     first = time.monotonic()
     assert _terminate_other_backends() > 0
