@@ -160,6 +160,13 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # Uploaded lists wait here for the worker; the database by default, because the web and the
+    # worker may run on different hosts (see worker_lists/staging.py).
+    "worker_list_staging": {
+        "BACKEND": env(
+            "WORKER_LIST_STAGING_BACKEND", default="worker_lists.staging.DatabaseStagingStorage"
+        )
+    },
 }
 
 # Redis: Celery broker, result backend and cache. Without it tasks run eagerly in-process.
@@ -179,15 +186,50 @@ else:
     CELERY_RESULT_BACKEND = "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it ends, and a worker process that dies returns it to the queue.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Publishing gives up after about a second when the broker is down: the caller logs it and the
+# sweeper queues the list later (worker_lists.services.worker_list_sweep).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+# The longest task: one worker list. Hard limit kills the child (prefork), soft limit lets the
+# task fail the list cleanly first. Longest seen: a 1M-row list in about a minute.
+WORKER_LIST_TASK_TIME_LIMIT_S = env.int("WORKER_LIST_TASK_TIME_LIMIT_S", default=30 * 60)
+# Redis re-delivers an unacknowledged message after the visibility timeout: it must exceed the
+# longest task plus its retries, or a running list is delivered twice. Crashed runs do not wait
+# for it: the sweeper finds them within a minute.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_S", default=2 * 60 * 60),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
 CELERY_BEAT_SCHEDULE: dict = {}
 # Coverage snapshots of the current month, recomputed nightly (Asia/Jakarta).
 CELERY_BEAT_SCHEDULE["coverage-compute-daily"] = {
     "task": "coverage.compute",
     "schedule": crontab(hour=2, minute=15),
+}
+# Worker lists: queue again what the broker lost and what a crashed worker left (see
+# worker_lists.services.worker_list_sweep); delete staged files of finished lists.
+WORKER_LIST_SWEEP_INTERVAL_S = env.float("WORKER_LIST_SWEEP_INTERVAL_S", default=30.0)
+CELERY_BEAT_SCHEDULE["worker-lists-purge"] = {
+    "task": "worker_lists.purge_expired",
+    "schedule": crontab(hour=3, minute=30),
+}
+CELERY_BEAT_SCHEDULE["worker-lists-sweep"] = {
+    "task": "worker_lists.sweep",
+    "schedule": WORKER_LIST_SWEEP_INTERVAL_S,
+    # A sweep that waited past the next one is pointless (the worker was down): drop it.
+    "options": {"expires": WORKER_LIST_SWEEP_INTERVAL_S},
 }
 
 # Warnings past their deadline lapse (and their branch is told) early each morning.
@@ -311,6 +353,15 @@ WORKER_LIST_MAX_UPLOAD_BYTES = env.int("WORKER_LIST_MAX_UPLOAD_BYTES", default=2
 WORKER_LIST_MAX_JSON_BYTES = env.int("WORKER_LIST_MAX_JSON_BYTES", default=20 * 1024 * 1024)
 # Rows parsed, validated and loaded per batch; progress is reported after each batch.
 WORKER_LIST_BATCH_ROWS = env.int("WORKER_LIST_BATCH_ROWS", default=20_000)
+# A list still `queued` this long after it was handed to the broker is queued again (the
+# broker was down at submission, or restarted without its queue).
+WORKER_LIST_REQUEUE_AFTER_S = env.int("WORKER_LIST_REQUEUE_AFTER_S", default=60)
+# Personal data retention: the rows of a list (NIKs, names, birth dates) are deleted this many
+# months after it was submitted; its counts remain. The uploaded file goes as soon as the list
+# is processed. Daily, by the `worker-lists-purge` beat entry.
+WORKER_LIST_RETENTION_MONTHS = env.int("WORKER_LIST_RETENTION_MONTHS", default=24)
+# Runs that may claim one list (retries and re-queues after crashes included) before it fails.
+WORKER_LIST_MAX_ATTEMPTS = env.int("WORKER_LIST_MAX_ATTEMPTS", default=5)
 
 # Reference data shipped with the project (copied from shared/data; see SOURCES.md there).
 REFERENCE_DATA_DIR = BASE_DIR / "regions" / "data"

@@ -52,6 +52,7 @@ api_v1 = [
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path(
         "masuk/",
         auth_views.LoginView.as_view(

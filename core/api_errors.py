@@ -7,11 +7,13 @@ parse one shape. Nested fields are flattened to one key per field: `rows[3]`, `r
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import inline_serializer
@@ -30,6 +32,8 @@ ERROR_WITH_FIELDS = inline_serializer(
         "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
     },
 )
+
+logger = logging.getLogger(__name__)
 
 
 class ServiceError(Exception):
@@ -148,8 +152,29 @@ def _in_request_language(exc: exceptions.APIException, method: str) -> None:
         )
 
 
+# How long a client should wait before retrying when the database is out of reach.
+RETRY_AFTER_S = 30
+
+
+def _unavailable(exc: Exception) -> Response:
+    """Database unreachable: a JSON 503 with Retry-After instead of an HTML 500."""
+    logger.warning("API unavailable: %s", exc.__class__.__name__)
+    response = Response(
+        {
+            "detail": _(
+                "Layanan sedang tidak dapat menerima permintaan. Coba lagi beberapa saat lagi."
+            )
+        },
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: validation and service errors in one JSON shape."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return _unavailable(exc)
     if isinstance(exc, exceptions.ValidationError):
         return _refusal(_flatten(exc.detail), exc.status_code)
     if isinstance(exc, DjangoValidationError):

@@ -379,6 +379,8 @@ def partner_agency_results(
             already_covered=Sum("count_already_covered"),
             lapsed=Sum("count_lapsed"),
             new_lead_rows=Sum("count_new_lead"),
+            existing_lead=Sum("count_existing_lead"),
+            needs_verification=Sum("count_needs_verification"),
         )
     )
     enrolled = Q(status=LeadStatus.ENROLLED) & (
@@ -409,7 +411,13 @@ def partner_agency_results(
             if key in found:
                 row[key] = found[key] or 0
     for row in by_agency.values():
-        row["valid"] = row["already_covered"] + row["lapsed"] + row["new_lead_rows"]
+        row["valid"] = (
+            row["already_covered"]
+            + row["lapsed"]
+            + row["new_lead_rows"]
+            + row["existing_lead"]
+            + row["needs_verification"]
+        )
         row["rows_submitted"] = row["invalid"] + row["duplicate_in_list"] + row["valid"]
         row["enrolled_pct"] = (
             round(Decimal(row["leads_enrolled"] * 100) / row["leads"], 1) if row["leads"] else None
@@ -424,6 +432,8 @@ PARTNER_COUNT_KEYS = (
     "already_covered",
     "lapsed",
     "new_lead_rows",
+    "existing_lead",
+    "needs_verification",
     "leads",
     "leads_enrolled",
 )

@@ -27,4 +27,6 @@ def coverage_recompute_later(*, period: dt.date | None = None) -> None:
     triggers nothing.
     """
     argument = services.period_start(period).isoformat() if period else None
-    transaction.on_commit(lambda: coverage_compute_task.delay(argument))
+    # Robust: a broker outage at this point logs and skips the recompute (the nightly run
+    # catches up) instead of raising into the caller after its COMMIT.
+    transaction.on_commit(lambda: coverage_compute_task.delay(argument), robust=True)

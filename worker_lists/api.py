@@ -79,6 +79,28 @@ class FormMultiPartParser(MultiPartParser):
             raise ParseError(_("Formulir berisi terlalu banyak isian.")) from None
 
 
+_RETENTION = (
+    "Retention: the uploaded file (or JSON body) is kept only until the list is processed, then "
+    "deleted, whether the list is done or failed. The checked rows (NIK, name, birth date, "
+    f"outcome) are deleted {settings.WORKER_LIST_RETENTION_MONTHS} months after submission "
+    "(setting WORKER_LIST_RETENTION_MONTHS); the list, its counts and `rows_purged_at` remain, "
+    "and the rows endpoint and reports are empty from then on."
+)
+_CREATE_DESCRIPTION = (
+    "Accepted lists are processed in the background; poll the returned URL. A participant's "
+    "status (`already_covered`, `lapsed`) is given only for a row that matches the participant "
+    "register on NIK, name (case and spacing ignored) and birth date; a NIK in the register "
+    "with other data is `needs_verification` (no status, no lead: check the row). Rows whose "
+    "work regency is outside the agency's jurisdiction are `invalid` "
+    "(`regency_outside_jurisdiction`). `existing_lead`: already a lead of this agency from an "
+    "earlier list; `new_lead`: a lead this list created.\n\n"
+    "If the service cannot accept the list right now it answers 503 with Retry-After; a list "
+    "accepted while the queue is unavailable is processed once it is back. Repeating a request "
+    "with the same Idempotency-Key and content returns the original list, and queues it again "
+    "if it failed or never started.\n\n" + _RETENTION
+)
+
+
 class StreamedJsonParser(BaseParser):
     """JSON read from the request stream. DRF's JSONParser goes through request.body, which is
     capped by DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, meant for forms); worker lists have their own
@@ -247,6 +269,7 @@ class WorkerListCreateApi(APIView):
     @extend_schema(
         operation_id="worker_lists_create",
         summary="Submit a worker list (JSON rows or a CSV/XLSX file)",
+        description=_CREATE_DESCRIPTION,
         request={
             "application/json": JsonInputSerializer,
             "multipart/form-data": FileInputSerializer,
@@ -270,6 +293,7 @@ class WorkerListCreateApi(APIView):
             400: OpenApiResponse(_REFUSAL, description="Invalid input; `errors` names the field."),
             409: OpenApiResponse(_REFUSAL, description="Idempotency-Key reused for other content."),
             413: OpenApiResponse(_DETAIL, description="Request body over the size limit."),
+            503: OpenApiResponse(_DETAIL, description="Cannot accept now; see Retry-After."),
         },
     )
     def post(self, request):
@@ -351,8 +375,11 @@ class WorkerListDetailApi(APIView):
         created_at = serializers.DateTimeField()
         started_at = serializers.DateTimeField(allow_null=True)
         finished_at = serializers.DateTimeField(allow_null=True)
+        rows_purged_at = serializers.DateTimeField(allow_null=True)
 
-    @extend_schema(operation_id="worker_lists_retrieve", responses=OutputSerializer)
+    @extend_schema(
+        operation_id="worker_lists_retrieve", responses=OutputSerializer, description=_RETENTION
+    )
     def get(self, request, pk: int):
         submission = _submission_or_404(request, pk)
         return Response(self.OutputSerializer(submission).data)
@@ -399,6 +426,7 @@ class WorkerListRowsApi(APIView):
 
     @extend_schema(
         operation_id="worker_lists_rows",
+        description=_RETENTION,
         parameters=[FilterSerializer, *RowPagination.schema_parameters()],
         responses=paginated(OutputSerializer, "PaginatedWorkerListRowList"),
     )

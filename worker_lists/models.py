@@ -1,10 +1,13 @@
 """Worker lists submitted by partner agencies, the checked rows of each list, and the enrollment
 leads those rows create (the work branch staff take up from them)."""
 
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from agencies.models import PartnerAgency
 
 from .reading import failure_code, failure_message
 
@@ -19,8 +22,13 @@ class SubmissionStatus(models.TextChoices):
 class RowOutcome(models.TextChoices):
     INVALID = "invalid", _("Tidak valid")
     DUPLICATE_IN_LIST = "duplicate_in_list", _("Ganda dalam daftar")
+    # The NIK is in the participant register but name or birth date differ: no status is
+    # disclosed and no lead made; the agency checks the row (worker_lists.services).
+    NEEDS_VERIFICATION = "needs_verification", _("Perlu verifikasi")
     ALREADY_COVERED = "already_covered", _("Sudah terdaftar (aktif)")
     LAPSED = "lapsed", _("Peserta nonaktif")
+    # Already a lead of this agency from an earlier list: nothing new was created.
+    EXISTING_LEAD = "existing_lead", _("Sudah menjadi prospek")
     NEW_LEAD = "new_lead", _("Prospek baru")
 
 
@@ -31,6 +39,12 @@ OUTCOMES = [choice.value for choice in RowOutcome]
 class SourceFormat(models.TextChoices):
     CSV = "csv", "CSV"
     XLSX = "xlsx", "XLSX"
+
+
+def staging_storage():
+    """Where uploads wait for the worker: STORAGES["worker_list_staging"] (see settings), a
+    storage the web and the worker both reach even on different hosts."""
+    return storages["worker_list_staging"]
 
 
 class WorkerListSubmission(models.Model):
@@ -47,7 +61,10 @@ class WorkerListSubmission(models.Model):
     content_hash = models.CharField(_("hash isi"), max_length=64)
     source_format = models.CharField(_("format"), max_length=4, choices=SourceFormat.choices)
     original_filename = models.CharField(_("nama file"), max_length=255, blank=True)
-    file = models.FileField(_("file"), upload_to="worker_lists/%Y/%m/")
+    # Emptied once the list is done or failed: the rows keep what the report needs.
+    file = models.FileField(
+        _("file"), upload_to="worker_lists/%Y/%m/", storage=staging_storage, blank=True
+    )
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -62,6 +79,12 @@ class WorkerListSubmission(models.Model):
     count_already_covered = models.PositiveIntegerField(default=0)
     count_lapsed = models.PositiveIntegerField(default=0)
     count_new_lead = models.PositiveIntegerField(default=0)
+    count_needs_verification = models.PositiveIntegerField(default=0)
+    count_existing_lead = models.PositiveIntegerField(default=0)
+    # Matching volume, kept for administrators: rows looked up in the participant register and
+    # rows whose participant status was disclosed to the agency (active or lapsed).
+    register_lookups = models.PositiveIntegerField(_("dicocokkan ke data peserta"), default=0)
+    register_disclosures = models.PositiveIntegerField(_("status peserta diungkap"), default=0)
     submitted_by_user = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -73,8 +96,16 @@ class WorkerListSubmission(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("dikirim"), auto_now_add=True)
+    # When the list was last handed to the broker; the sweeper queues it again if it is still
+    # waiting long after that (a broker that lost or never got the message).
+    queued_at = models.DateTimeField(_("masuk antrean"), null=True, blank=True)
+    # Runs that claimed the list; a list that keeps killing its worker is failed after
+    # WORKER_LIST_MAX_ATTEMPTS instead of being re-queued forever.
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     started_at = models.DateTimeField(_("mulai diproses"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # Set when the rows were deleted at the end of the retention period (the counts remain).
+    rows_purged_at = models.DateTimeField(_("baris dihapus"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -112,6 +143,16 @@ class WorkerListSubmission(models.Model):
 
     @property
     def progress(self) -> dict[str, int]:
+        """While a run works, its progress lives in WorkerListProgress (see there); the list's
+        own columns hold the final figures."""
+        if self.status == SubmissionStatus.PROCESSING:
+            live = (
+                WorkerListProgress.objects.filter(submission_id=self.pk)
+                .values_list("processed_rows", "total_rows")
+                .first()
+            )
+            if live is not None:
+                return {"processed": live[0], "total": live[1]}
         return {"processed": self.processed_rows, "total": self.total_rows}
 
     @property
@@ -122,9 +163,53 @@ class WorkerListSubmission(models.Model):
     def progress_percent(self) -> int:
         if self.status == SubmissionStatus.DONE:
             return 100
-        if not self.total_rows:
+        progress = self.progress
+        if not progress["total"]:
             return 0
-        return min(100, self.processed_rows * 100 // self.total_rows)
+        return min(100, progress["processed"] * 100 // progress["total"])
+
+
+class WorkerListProgress(models.Model):
+    """Progress of the run working on a list, written from a second connection while the rows
+    are loaded in one long transaction.
+
+    Not on the list's own row: every progress update left a dead version of that row, and the
+    deferred foreign-key check of each of a million rows (row -> list) walked past them at
+    COMMIT (issue 14). Deleted when the run ends.
+    """
+
+    submission = models.OneToOneField(
+        WorkerListSubmission,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="live_progress",
+    )
+    processed_rows = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.processed_rows}/{self.total_rows}"
+
+
+class StagedFileChunk(models.Model):
+    """A piece of a staged upload, for worker_lists.staging.DatabaseStagingStorage.
+
+    Uploads wait here (in 1 MB pieces) until the worker has read them, then are deleted; the
+    database is the one store the web and the worker always share.
+    """
+
+    name = models.CharField(max_length=255)
+    seq = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "seq"], name="staged_chunk_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}#{self.seq}"
 
 
 class WorkerListRow(models.Model):
@@ -136,8 +221,19 @@ class WorkerListRow(models.Model):
 
     # No index of its own: the unique (submission, row_number) index serves every lookup, and
     # each index costs time on a million-row insert.
+    # No database constraint either (db_constraint=False), by decision: every row of a list
+    # has the same parent, and the deferred check of a million identical references was a
+    # large part of COMMIT (issue 14: 40% of the run at 100k rows, 17% at 1M). Integrity is kept
+    # by the only writer instead: the run's transaction takes one FOR KEY SHARE lock on the list
+    # before writing rows (services._parents_lock), so the list cannot be deleted while its rows
+    # are written; lists are deleted through the ORM only (CASCADE deletes the rows), and the
+    # admin refuses to delete a list that is not finished.
     submission = models.ForeignKey(
-        WorkerListSubmission, on_delete=models.CASCADE, related_name="rows", db_index=False
+        WorkerListSubmission,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_index=False,
+        db_constraint=False,
     )
     row_number = models.PositiveIntegerField(_("baris"))
     nik = models.CharField(_("NIK"), max_length=64, blank=True)
@@ -191,12 +287,16 @@ class EnrollmentLead(models.Model):
     # once and every index is paid per lead. Lookups by agency use the unique (agency, nik)
     # index, by branch and regency the (.., status) indexes; employer and status_changed_by are
     # empty on new leads, so their indexes are partial (see Meta.indexes).
+    # Same parent for every lead a list inserts: no database constraint (see
+    # WorkerListRow.submission); the run locks the agency row FOR KEY SHARE first, and PROTECT
+    # is enforced by Django when an agency is deleted.
     agency = models.ForeignKey(
         "agencies.PartnerAgency",
         on_delete=models.PROTECT,
         related_name="leads",
         verbose_name=_("instansi pengirim"),
         db_index=False,
+        db_constraint=False,
     )
     work_regency = models.ForeignKey(
         "regions.Regency",
@@ -226,9 +326,12 @@ class EnrollmentLead(models.Model):
     unit = models.CharField(_("unit kerja"), max_length=200, blank=True)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
     # Not indexed: nothing looks leads up by list, and a list can insert a million leads at once.
+    # No database constraint, as for `agency` (the run holds the list FOR KEY SHARE; SET_NULL
+    # is done by Django when a list is deleted).
     first_submission = models.ForeignKey(
         "worker_lists.WorkerListSubmission",
         db_index=False,
+        db_constraint=False,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -279,3 +382,12 @@ class EnrollmentLead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik})"
+
+
+class AgencyMatchingVolume(PartnerAgency):
+    """Partner agencies seen through their lists' matching volume (admin only, read-only)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("volume pencocokan instansi")
+        verbose_name_plural = _("volume pencocokan instansi")

@@ -66,6 +66,10 @@ FAILURE_MESSAGES = {
     ),
     "file_missing": _lazy("File daftar tidak ditemukan di penyimpanan."),
     "internal_error": _lazy("Terjadi kesalahan internal saat memproses daftar."),
+    "attempts_exhausted": _lazy(
+        "Pemrosesan terhenti berulang kali. Kirim ulang daftar dengan Idempotency-Key yang sama "
+        "untuk mencoba lagi."
+    ),
 }
 
 
@@ -380,23 +384,6 @@ def _xlsx_records(fileobj: IO[bytes]) -> tuple[list[object], Iterator[tuple[int,
             workbook.close()
 
     return header, records()
-
-
-def read_original(
-    fileobj: IO[bytes], *, filename: str = ""
-) -> tuple[list[str], int | None, Iterator[tuple[int, list[str]]]]:
-    """The file as the partner sent it, for the report: (header, index of the NIK column or
-    None, (data row number, every cell as text)), numbered as read_rows numbers them."""
-    if is_xlsx(fileobj, filename):
-        header, xlsx_records = _xlsx_records(fileobj)
-        records = ((n, [cell_text(c) for c in cells]) for n, cells in xlsx_records)
-    else:
-        _lines, header, csv_records = _csv_open(fileobj)
-        records = ((n, cells) for n, cells, _problem in csv_records)
-    header = [cell_text(name).lstrip("\ufeff") for name in header]
-    fields = [_normalise_header(name) for name in header]
-    nik_column = fields.index("nik") if "nik" in fields else None
-    return header, nik_column, records
 
 
 def printable_filename(name: str | None) -> str:

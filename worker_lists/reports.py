@@ -1,9 +1,9 @@
 """A list's report and its "fix these rows" file, as CSV or XLSX, streamed.
 
-Both carry every column of the file as the partner sent it (read again from the stored file,
-so a date typed 31/02/1990 comes back as typed), under the partner's own headers; the report
-adds the spreadsheet row number, the outcome (label and code), the row a duplicate repeats
-and the errors. The fix file holds the invalid rows only, with their errors in trailing
+Both carry the list's columns as the rows were stored (the raw file is deleted once the list is
+done: UU PDP, personal data kept no longer than needed), under the template's headers; the
+report adds the spreadsheet row number, the outcome (label and code), the row a duplicate
+repeats and the errors. The fix file holds the invalid rows only, with their errors in trailing
 columns the reader ignores, so it can be corrected and submitted again as it is.
 """
 
@@ -21,10 +21,9 @@ from core.identifiers import mask_nik
 
 from . import selectors
 from .models import RowOutcome, WorkerListSubmission
-from .reading import UnreadableFileError, read_original
 from .validation import error_message
 
-# Columns of a list whose file cannot be read again (stored rows are shown instead).
+# The template's headers: a fix file with them reads back as a list.
 _STORED_HEADER = ["nik", "nama", "tanggal_lahir", "kode_kabkota", "unit_kerja", "jabatan"]
 
 
@@ -34,37 +33,8 @@ def _stored_cells(row: tuple) -> list[str]:
 
 
 def _original(submission: WorkerListSubmission, rows: Iterator[tuple]):
-    """(header, NIK column, [(stored row, original cells)]) merged by row number."""
-    try:
-        fileobj = submission.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        fileobj = None
-    if fileobj is not None:
-        try:
-            header, nik_column, records = read_original(
-                fileobj, filename=submission.original_filename
-            )
-        except UnreadableFileError:
-            fileobj.close()
-            fileobj = None
-    if fileobj is None:
-        return _STORED_HEADER, 0, ((row, _stored_cells(row)) for row in rows)
-
-    def merged():
-        try:
-            record = next(records, None)
-            for row in rows:
-                while record is not None and record[0] < row[0]:
-                    record = next(records, None)
-                if record is not None and record[0] == row[0]:
-                    cells = record[1]
-                    yield row, [*cells, *([""] * (len(header) - len(cells)))][: len(header)]
-                else:
-                    yield row, _stored_cells(row)[: len(header)]
-        finally:
-            fileobj.close()
-
-    return header, nik_column, merged()
+    """(header, NIK column, [(stored row, its cells)])."""
+    return _STORED_HEADER, 0, ((row, _stored_cells(row)) for row in rows)
 
 
 def _errors_text(errors: list[dict[str, str]]) -> tuple[str, str]:

@@ -8,22 +8,40 @@ safe to run again: a re-run after a crash yields the same rows, counts and leads
 
 from __future__ import annotations
 
+import calendar
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
+import logging
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from itertools import islice
 from typing import IO
 
 from django.conf import settings
 from django.core.files import File
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
+from agencies.models import PartnerAgency
 from core.api_errors import ServiceError
 from participants.models import Participant, ParticipantStatus
 from regions.models import BranchRegency, District, Regency
@@ -35,6 +53,7 @@ from .models import (
     RowOutcome,
     SourceFormat,
     SubmissionStatus,
+    WorkerListProgress,
     WorkerListRow,
     WorkerListSubmission,
 )
@@ -43,6 +62,7 @@ from .signals import worker_list_finished
 from .validation import CheckedRow, RowChecker
 
 _HASH_CHUNK = 1 << 20
+logger = logging.getLogger(__name__)
 
 
 class IdempotencyConflictError(ServiceError):
@@ -104,6 +124,41 @@ def _existing_for_key(
     return existing
 
 
+def _replay(*, existing: WorkerListSubmission, fileobj: IO[bytes]) -> WorkerListSubmission:
+    """An Idempotency-Key replay: a failed list, or one queued long ago and never started, is
+    queued again (with the replayed content staged anew if its file is gone)."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.WORKER_LIST_REQUEUE_AFTER_S)
+    with transaction.atomic():
+        existing = WorkerListSubmission.objects.select_for_update().get(pk=existing.pk)
+        if existing.status == SubmissionStatus.FAILED:
+            if not existing.file or not existing.file.storage.exists(existing.file.name):
+                existing.file.save(_staged_name(existing.source_format), File(fileobj), save=False)
+            WorkerListSubmission.objects.filter(pk=existing.pk).update(
+                file=existing.file.name,
+                status=SubmissionStatus.QUEUED,
+                failure_reason="",
+                attempts=0,
+                queued_at=now,
+                started_at=None,
+                finished_at=None,
+            )
+        elif existing.status == SubmissionStatus.QUEUED and (
+            existing.queued_at is None or existing.queued_at < stale
+        ):
+            WorkerListSubmission.objects.filter(pk=existing.pk).update(queued_at=now)
+        else:
+            return existing
+        pk = existing.pk
+        transaction.on_commit(lambda: _enqueue(pk))
+    existing.refresh_from_db()
+    return existing
+
+
+def _staged_name(source_format: str) -> str:
+    return f"{uuid.uuid4().hex}.{source_format}"
+
+
 def worker_list_submit(
     *,
     agency,
@@ -118,7 +173,11 @@ def worker_list_submit(
     """Stage a list and queue its processing. Returns (submission, created).
 
     With an Idempotency-Key already used by this agency: the same content returns the original
-    submission (created=False); different content raises IdempotencyConflictError.
+    submission (created=False), queued again if it failed or never started; different content
+    raises IdempotencyConflictError.
+
+    The list and its staged file commit together; queuing happens after COMMIT and may fail
+    (broker down) without losing the list: worker_list_sweep queues it later.
     """
     reference = (reference or "").strip()
     if not reference:
@@ -135,7 +194,7 @@ def worker_list_submit(
             agency_id=agency.pk, idempotency_key=idempotency_key, content_hash=content_hash
         )
         if existing is not None:
-            return existing, False
+            return _replay(existing=existing, fileobj=fileobj), False
 
     source_format = SourceFormat.XLSX if is_xlsx(fileobj, filename) else SourceFormat.CSV
     submission = WorkerListSubmission(
@@ -147,15 +206,16 @@ def worker_list_submit(
         original_filename=(filename or "")[:255],
         submitted_by_user=submitted_by_user,
         submitted_by_key=submitted_by_key,
+        queued_at=timezone.now(),
     )
-    submission.file.save(f"{uuid.uuid4().hex}.{source_format}", File(fileobj), save=False)
     try:
         with transaction.atomic():
+            submission.file.save(_staged_name(source_format), File(fileobj), save=False)
             submission.save()
             transaction.on_commit(lambda: _enqueue(submission.pk))
     except IntegrityError:
-        # Another request with the same Idempotency-Key won the race; answer as it would.
-        submission.file.delete(save=False)
+        # Another request with the same Idempotency-Key won the race; answer as it would (the
+        # staged file, written in the same transaction, is gone with it).
         existing = _existing_for_key(
             agency_id=agency.pk, idempotency_key=idempotency_key, content_hash=content_hash
         )
@@ -169,10 +229,19 @@ def worker_list_submit(
     return submission, True
 
 
-def _enqueue(submission_id: int) -> None:
+def _enqueue(submission_id: int) -> bool:
+    """Hand a list to the broker. A broker outage must not undo or fail an accepted list: it is
+    logged, and worker_list_sweep queues the list once the broker is back."""
     from .tasks import worker_list_process_task
 
-    worker_list_process_task.delay(submission_id)
+    try:
+        worker_list_process_task.delay(submission_id)
+    except (BrokerError, ConnectionError, RedisError):
+        logger.warning(
+            "worker list %s: broker unavailable, the sweeper will queue it", submission_id
+        )
+        return False
+    return True
 
 
 # --- processing -------------------------------------------------------------------------------
@@ -202,10 +271,21 @@ def _batched(iterable: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _checker() -> RowChecker:
+def _checker(agency) -> RowChecker:
+    """Reference codes, and the regencies inside the agency's jurisdiction (None: national)."""
+    allowed = None
+    if agency.jurisdiction_regency_id:
+        allowed = {agency.jurisdiction_regency_id}
+    elif agency.jurisdiction_province_id:
+        allowed = set(
+            Regency.objects.filter(province_id=agency.jurisdiction_province_id).values_list(
+                "code", flat=True
+            )
+        )
     return RowChecker(
         known_district_codes=set(District.objects.values_list("code", flat=True)),
         known_regency_codes=set(Regency.objects.values_list("code", flat=True)),
+        allowed_regency_codes=allowed,
     )
 
 
@@ -256,7 +336,12 @@ def _rows_write(values: list[tuple]) -> None:
     columns = ", ".join(_ROW_COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {row} ({columns}) FROM STDIN") as copy:
+            # psycopg's COPY bypasses Django's cursor wrapper: translate its errors, so a lost
+            # connection is Django's OperationalError (retried) like anywhere else.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {row} ({columns}) FROM STDIN") as copy,
+            ):
                 write_row = copy.write_row
                 for value in values:
                     write_row(value)
@@ -268,69 +353,155 @@ def _rows_write(values: list[tuple]) -> None:
 class _ProgressReporter:
     """Publishes progress while the rows are written inside one long transaction.
 
-    On PostgreSQL through a second, autocommitting connection, so pollers see it before the
-    transaction commits; the main transaction does not touch the submission row until the
-    end, so the two never wait on each other. On SQLite (one writer at a time) progress shows
-    when the list is done.
+    On PostgreSQL through a second, autocommitting connection into WorkerListProgress (not the
+    list's own row, see there), so pollers see it before the transaction commits and the two
+    connections never wait on each other. On SQLite (one writer at a time) progress shows
+    when the list is done. Progress is a courtesy: a lost progress connection is logged and
+    reopened at the next batch, never a reason to fail the list.
     """
 
     def __init__(self, submission_id: int):
         self.submission_id = submission_id
-        self.connection = (
-            connections.create_connection(DEFAULT_DB_ALIAS)
-            if connection.vendor == "postgresql"
-            else None
-        )
+        self.enabled = connection.vendor == "postgresql"
+        self.connection = None
 
     def report(self, *, processed: int, total: int) -> None:
-        if self.connection is None:
+        if not self.enabled:
             return
-        table = self.connection.ops.quote_name(WorkerListSubmission._meta.db_table)
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET processed_rows = %s, total_rows = %s WHERE id = %s",
-                [processed, total, self.submission_id],
-            )
+        try:
+            if self.connection is None:
+                self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+            table = self.connection.ops.quote_name(WorkerListProgress._meta.db_table)
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"""
+                    INSERT INTO {table} (submission_id, processed_rows, total_rows, updated_at)
+                    VALUES (%(id)s, %(processed)s, %(total)s, %(now)s)
+                    ON CONFLICT (submission_id) DO UPDATE SET
+                        processed_rows = EXCLUDED.processed_rows,
+                        total_rows = EXCLUDED.total_rows,
+                        updated_at = EXCLUDED.updated_at
+                    """,
+                    {
+                        "processed": processed,
+                        "total": total,
+                        "id": self.submission_id,
+                        "now": timezone.now(),
+                    },
+                )
+        except DatabaseError:
+            logger.warning("worker list %s: progress not reported", self.submission_id)
+            self.close()
 
     def close(self) -> None:
         if self.connection is not None:
-            self.connection.close()
+            with suppress(DatabaseError):
+                self.connection.close()
+            self.connection = None
+
+
+def _normalised_name(column: str) -> str:
+    """SQL for a name compared case- and whitespace-insensitively (rows are already collapsed
+    by the checker; the register's names may not be)."""
+    if connection.vendor == "postgresql":
+        return f"LOWER(REGEXP_REPLACE(BTRIM({column}), '\\s+', ' ', 'g'))"
+    # SQLite has no regular expressions: tabs become spaces, runs of up to 8 spaces collapse.
+    return f"LOWER(TRIM(REPLACE(REPLACE(REPLACE(REPLACE({column}, CHAR(9), ' '), '  ', ' '), '  ', ' '), '  ', ' ')))"  # noqa: E501
 
 
 def _rows_match_participants(submission: WorkerListSubmission, counts: dict[str, int]) -> None:
-    """Turn the provisional new leads whose NIK is a participant into covered or lapsed.
+    """Match the provisional new leads against the participant register.
+
+    A participant's status is disclosed (already covered / lapsed) only when the row matches
+    the register on NIK, name (case- and whitespace-insensitive) and birth date, the way BPJS's
+    own status check works, and the work regency is inside the agency's jurisdiction (rows
+    outside it are already invalid). A NIK in the register with another name or birth date is
+    `needs_verification`: no status, no lead, and the agency is asked to check the row. Every
+    valid first row of a NIK counts as one register lookup (the agency's matching volume).
 
     One join for the whole list rather than a lookup per batch: for a long list the planner
     hashes the list and reads the participants once; for a short one it probes the NIK index.
     Only the matched rows (about a tenth of a typical list) are rewritten.
     """
+    counts["register_lookups"] = counts[_NEW_LEAD]
     row = connection.ops.quote_name(WorkerListRow._meta.db_table)
     participant = connection.ops.quote_name(Participant._meta.db_table)
+    same_name = f"{_normalised_name(f'{row}.full_name')} = {_normalised_name('p.full_name')}"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            UPDATE {row} SET outcome = CASE WHEN p.status = %s THEN %s ELSE %s END
+            UPDATE {row} SET outcome = CASE
+                WHEN {same_name} AND p.birth_date = {row}.birth_date THEN
+                    CASE WHEN p.status = %(active)s THEN %(covered)s ELSE %(lapsed)s END
+                ELSE %(needs_verification)s END
             FROM {participant} p
-            WHERE {row}.submission_id = %s AND {row}.outcome = %s AND p.nik = {row}.nik
+            WHERE {row}.submission_id = %(submission)s AND {row}.outcome = %(new_lead)s
+              AND p.nik = {row}.nik
             """,
-            [
-                ParticipantStatus.ACTIVE,
-                RowOutcome.ALREADY_COVERED,
-                RowOutcome.LAPSED,
-                submission.pk,
-                RowOutcome.NEW_LEAD,
-            ],
+            {
+                "active": ParticipantStatus.ACTIVE,
+                "covered": RowOutcome.ALREADY_COVERED,
+                "lapsed": RowOutcome.LAPSED,
+                "needs_verification": RowOutcome.NEEDS_VERIFICATION,
+                "submission": submission.pk,
+                "new_lead": RowOutcome.NEW_LEAD,
+            },
         )
         if not cursor.rowcount:
             return
         cursor.execute(
-            f"SELECT outcome, COUNT(*) FROM {row} WHERE submission_id = %s AND outcome IN (%s, %s) "
-            "GROUP BY outcome",
-            [submission.pk, RowOutcome.ALREADY_COVERED, RowOutcome.LAPSED],
+            f"SELECT outcome, COUNT(*) FROM {row} WHERE submission_id = %(submission)s "
+            "AND outcome IN (%(covered)s, %(lapsed)s, %(needs_verification)s) GROUP BY outcome",
+            {
+                "submission": submission.pk,
+                "covered": RowOutcome.ALREADY_COVERED,
+                "lapsed": RowOutcome.LAPSED,
+                "needs_verification": RowOutcome.NEEDS_VERIFICATION,
+            },
         )
         for outcome, found in cursor.fetchall():
             counts[outcome] += found
-            counts[RowOutcome.NEW_LEAD] -= found
+            counts[_NEW_LEAD] -= found
+        if counts[RowOutcome.NEEDS_VERIFICATION]:
+            # The message the agency reads on such a row (codes only, like every row error).
+            jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
+            cursor.execute(
+                f"UPDATE {row} SET errors = %(errors)s{jsonb} WHERE submission_id = "
+                "%(submission)s AND outcome = %(needs_verification)s",
+                {
+                    "errors": json.dumps([{"field": "nik", "code": "needs_verification"}]),
+                    "submission": submission.pk,
+                    "needs_verification": RowOutcome.NEEDS_VERIFICATION,
+                },
+            )
+
+
+def _rows_mark_existing_leads(submission: WorkerListSubmission, counts: dict[str, int]) -> None:
+    """After the leads are inserted: rows whose NIK was already a lead of this agency (from an
+    earlier list, or a list processed at the same time that won the insert) become
+    `existing_lead`, so "new lead" means a lead this list created. Leads this list created carry
+    it as first_submission; the others do not."""
+    row = connection.ops.quote_name(WorkerListRow._meta.db_table)
+    lead = connection.ops.quote_name(EnrollmentLead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {row} SET outcome = %(existing_lead)s
+            FROM {lead} l
+            WHERE {row}.submission_id = %(submission)s AND {row}.outcome = %(new_lead)s
+              AND l.agency_id = %(agency)s AND l.nik = {row}.nik
+              AND (l.first_submission_id IS NULL OR l.first_submission_id <> %(submission)s)
+            """,
+            {
+                "existing_lead": RowOutcome.EXISTING_LEAD,
+                "new_lead": RowOutcome.NEW_LEAD,
+                "submission": submission.pk,
+                "agency": submission.agency_id,
+            },
+        )
+        found = max(cursor.rowcount, 0)
+    counts[RowOutcome.EXISTING_LEAD] += found
+    counts[_NEW_LEAD] -= found
 
 
 def _leads_create(submission: WorkerListSubmission) -> None:
@@ -368,37 +539,222 @@ def _leads_create(submission: WorkerListSubmission) -> None:
         )
 
 
-def _fail(submission_id: int, reason: str) -> None:
-    with transaction.atomic():
-        WorkerListRow.objects.filter(submission_id=submission_id).delete()
-        WorkerListSubmission.objects.filter(pk=submission_id).update(
-            status=SubmissionStatus.FAILED,
-            failure_reason=reason,
+# Errors of a lost or refused database connection: nothing was committed, the task retries.
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+# pg_try_advisory_lock(namespace, list id): one run per list at a time (see _run_lock).
+LOCK_NAMESPACE = 4_2026
+
+
+def _connection_drop() -> None:
+    """Close a connection that may be broken, so the next query opens a fresh one. Not inside
+    an outer transaction (a caller's, or a test's): closing would break it, and a broken
+    connection there is the caller's to handle."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+class _ClaimLostError(Exception):
+    """The list left `processing` while this run worked on it (deleted, or failed by hand)."""
+
+
+@contextmanager
+def _run_lock(submission_id: int) -> Iterator[bool]:
+    """Yields whether this connection now holds the list's run lock.
+
+    A session-level advisory lock, held from the claim to the end of the run: two deliveries of
+    one list never run together, and PostgreSQL releases the lock the moment a run's connection
+    ends (worker killed, connection terminated), so "processing and unlocked" means the run is
+    gone and the list can be re-queued at once. SQLite has one writer at a time and no such
+    lock; there the claim's compare-and-set and a time lease do the work.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    params = {"namespace": LOCK_NAMESPACE, "id": submission_id}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%(namespace)s, %(id)s)", params)
+        locked = cursor.fetchone()[0]
+    try:
+        yield locked
+    finally:
+        if locked and connection.connection is not None:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%(namespace)s, %(id)s)", params)
+            except DatabaseError:
+                # A broken connection: closing it releases the lock.
+                _connection_drop()
+
+
+def _lease_expired_before() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=settings.WORKER_LIST_TASK_TIME_LIMIT_S + 60)
+
+
+def _claim(submission_id: int) -> bool:
+    """Compare-and-set to `processing`. Under the run lock a `processing` list is one whose run
+    died, and is claimed again; `done` and `failed` lists are never claimed (a duplicate
+    delivery of a finished list does nothing)."""
+    if connection.vendor == "postgresql":
+        claimable = Q(status__in=[SubmissionStatus.QUEUED, SubmissionStatus.PROCESSING])
+    else:
+        claimable = Q(status=SubmissionStatus.QUEUED) | Q(
+            status=SubmissionStatus.PROCESSING, started_at__lt=_lease_expired_before()
+        )
+    claimed = bool(
+        WorkerListSubmission.objects.filter(claimable, pk=submission_id).update(
+            status=SubmissionStatus.PROCESSING,
+            started_at=timezone.now(),
+            finished_at=None,
+            failure_reason="",
             processed_rows=0,
             total_rows=0,
-            finished_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            register_lookups=0,
+            register_disclosures=0,
+            **{f"count_{outcome}": 0 for outcome in OUTCOMES},
         )
-
-
-def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
-    """Read, check, classify and write the rows of one list and create its leads. Idempotent: a
-    re-run replaces the rows with identical ones and finds its leads already there.
-
-    Rows are checked in Python and written once by COPY, batch after batch, with their outcome
-    decided on the way (participants are matched by one join at the end); the rows, the leads
-    and the `done` status commit together in one transaction.
-    """
-    submission = WorkerListSubmission.objects.get(pk=submission_id)
-    WorkerListSubmission.objects.filter(pk=submission_id).update(
-        status=SubmissionStatus.PROCESSING,
-        started_at=timezone.now(),
-        finished_at=None,
-        failure_reason="",
-        processed_rows=0,
-        total_rows=0,
-        **{f"count_{outcome}": 0 for outcome in OUTCOMES},
     )
-    checker = _checker()
+    if claimed:
+        # What a crashed run last reported is not this run's progress.
+        WorkerListProgress.objects.filter(submission_id=submission_id).delete()
+    return claimed
+
+
+def _staged_file_delete(submission_id: int) -> None:
+    """Best effort, after COMMIT: the sweeper deletes what is left here."""
+    try:
+        submission = WorkerListSubmission.objects.filter(pk=submission_id).first()
+        if submission is None or not submission.file:
+            return
+        submission.file.delete(save=False)
+        WorkerListSubmission.objects.filter(pk=submission_id).update(file="")
+    except Exception:
+        logger.warning("worker list %s: staged file not deleted yet", submission_id)
+
+
+def worker_list_fail(*, submission_id: int, reason: str, tries: int = 3) -> bool:
+    """Mark a list that is being processed as failed, with the reason the partner reads.
+
+    Compare-and-set from `processing` only: a list that is done (its rows committed) is never
+    failed, so no error raised after a COMMIT can undo committed work. Rows only commit together
+    with `done`, so a processing list has none to delete; counts go back to zero. Retried when
+    the database connection is lost; if it never succeeds the list stays `processing` with no
+    run holding it, and the sweeper queues it again.
+    """
+    for attempt in range(tries):
+        try:
+            with transaction.atomic():
+                changed = WorkerListSubmission.objects.filter(
+                    pk=submission_id, status=SubmissionStatus.PROCESSING
+                ).update(
+                    status=SubmissionStatus.FAILED,
+                    failure_reason=reason,
+                    processed_rows=0,
+                    total_rows=0,
+                    finished_at=timezone.now(),
+                    register_lookups=0,
+                    register_disclosures=0,
+                    **{f"count_{outcome}": 0 for outcome in OUTCOMES},
+                )
+                if changed:
+                    WorkerListProgress.objects.filter(submission_id=submission_id).delete()
+                    transaction.on_commit(lambda: _staged_file_delete(submission_id))
+            return bool(changed)
+        except TRANSIENT_DB_ERRORS:
+            _connection_drop()
+            time.sleep(0.5 * 2**attempt)
+    logger.error("worker list %s: could not be marked failed; the sweeper retries", submission_id)
+    return False
+
+
+def worker_list_process(*, submission_id: int) -> WorkerListSubmission | None:
+    """Read, check, classify and write the rows of one list and create its leads.
+
+    A run is a lease: it holds the list's run lock, claims the list by compare-and-set, and
+    commits rows, leads and `done` together. A second delivery while a run holds the lock, or
+    of a list already done or failed, does nothing. Connection errors propagate (nothing is
+    committed; the task retries with backoff); other errors fail the list with a reason.
+    Returns the list as it is afterwards (None if it was deleted).
+    """
+    with _run_lock(submission_id) as locked:
+        if not locked:
+            logger.info("worker list %s: another run holds it; this delivery ends", submission_id)
+        elif _claim(submission_id):
+            submission = WorkerListSubmission.objects.get(pk=submission_id)
+            if submission.attempts > settings.WORKER_LIST_MAX_ATTEMPTS:
+                worker_list_fail(
+                    submission_id=submission_id, reason=failure_reason("attempts_exhausted")
+                )
+            else:
+                _process_claimed(submission)
+    return WorkerListSubmission.objects.filter(pk=submission_id).first()
+
+
+def _process_claimed(submission: WorkerListSubmission) -> None:
+    submission_id = submission.pk
+    try:
+        _rows_load(submission)
+    except UnreadableFileError as error:
+        worker_list_fail(submission_id=submission_id, reason=error.reason)
+    except FileNotFoundError:
+        worker_list_fail(submission_id=submission_id, reason=failure_reason("file_missing"))
+    except _ClaimLostError:
+        logger.warning("worker list %s left processing during its run", submission_id)
+    except TRANSIENT_DB_ERRORS:
+        # Rolled back; the connection is dropped so the retry starts on a fresh one, and the
+        # lease is handed back if the database lets us (if not, the run lock or the lease
+        # expiry lets the retry or the sweeper take the list).
+        _connection_drop()
+        with suppress(DatabaseError):
+            WorkerListSubmission.objects.filter(
+                pk=submission_id, status=SubmissionStatus.PROCESSING
+            ).update(status=SubmissionStatus.QUEUED, queued_at=timezone.now())
+        raise
+    except Exception:
+        # The partner sees "failed" rather than a list stuck in processing; the task still
+        # raises so the error is logged. The Idempotency-Key replay queues it again.
+        worker_list_fail(submission_id=submission_id, reason=failure_reason("internal_error"))
+        raise
+    else:
+        # After COMMIT: the rows are visible to everyone now, so this is when the list finished
+        # (COMMIT runs the deferred foreign-key checks, seconds for a long list). Best effort:
+        # the time set inside the transaction stays if this fails.
+        try:
+            WorkerListSubmission.objects.filter(
+                pk=submission_id, status=SubmissionStatus.DONE
+            ).update(finished_at=timezone.now())
+        except DatabaseError:
+            logger.warning("worker list %s: finish time not updated", submission_id)
+
+
+def _parents_lock(submission: WorkerListSubmission) -> None:
+    """The rows and leads this run writes reference the list and the agency without database
+    constraints (see WorkerListRow.submission): lock both rows FOR KEY SHARE for the whole
+    transaction, so neither can be deleted (or its key changed) until the run commits. Key
+    share does not block the status and progress updates other connections make."""
+    if connection.vendor != "postgresql":
+        return  # SQLite: one writer at a time; nothing can delete them meanwhile
+    submission_table = connection.ops.quote_name(WorkerListSubmission._meta.db_table)
+    agency_table = connection.ops.quote_name(PartnerAgency._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {submission_table} WHERE id = %(id)s FOR KEY SHARE",
+            {"id": submission.pk},
+        )
+        if cursor.fetchone() is None:
+            raise _ClaimLostError(submission.pk)
+        cursor.execute(
+            f"SELECT 1 FROM {agency_table} WHERE id = %(id)s FOR KEY SHARE",
+            {"id": submission.agency_id},
+        )
+        if cursor.fetchone() is None:
+            raise _ClaimLostError(submission.pk)
+
+
+def _rows_load(submission: WorkerListSubmission) -> None:
+    """The run's one transaction: rows, participant matches, leads and `done` commit together."""
+    submission_id = submission.pk
+    checker = _checker(submission.agency)
     classifier = _Classifier(submission_id)
     progress = _ProgressReporter(submission_id)
     processed = 0
@@ -408,6 +764,7 @@ def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
                 # Room to sort a million new leads by NIK without spilling to disk.
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL work_mem = '128MB'")
+            _parents_lock(submission)
             WorkerListRow.objects.filter(submission_id=submission_id).delete()
             estimate, rows = read_rows(fileobj, filename=submission.original_filename)
             total = estimate
@@ -420,27 +777,109 @@ def worker_list_process(*, submission_id: int) -> WorkerListSubmission:
                 progress.report(processed=processed, total=total)
             _rows_match_participants(submission, classifier.counts)
             _leads_create(submission)
-            WorkerListSubmission.objects.filter(pk=submission_id).update(
+            _rows_mark_existing_leads(submission, classifier.counts)
+            counts = classifier.counts
+            finished = WorkerListSubmission.objects.filter(
+                pk=submission_id, status=SubmissionStatus.PROCESSING
+            ).update(
                 status=SubmissionStatus.DONE,
                 finished_at=timezone.now(),
                 processed_rows=processed,
                 total_rows=processed,
-                **{f"count_{outcome}": classifier.counts[outcome] for outcome in OUTCOMES},
+                register_lookups=counts["register_lookups"],
+                register_disclosures=counts[RowOutcome.ALREADY_COVERED] + counts[RowOutcome.LAPSED],
+                **{f"count_{outcome}": counts[outcome] for outcome in OUTCOMES},
             )
-            # New leads and matches change the month's figures (coverage listens).
+            if not finished:
+                raise _ClaimLostError(submission_id)
+            WorkerListProgress.objects.filter(submission_id=submission_id).delete()
+            # New leads and matches change the month's figures (coverage listens; receivers
+            # enqueue on commit, and a failing enqueue there cannot touch this list: it is
+            # done, and worker_list_fail only changes lists that are processing).
             worker_list_finished.send(sender=WorkerListSubmission, submission=submission)
-    except UnreadableFileError as error:
-        _fail(submission_id, error.reason)
-    except FileNotFoundError:
-        _fail(submission_id, failure_reason("file_missing"))
-    except Exception:
-        # The partner sees "failed" rather than a list stuck in processing; the task still
-        # raises so the error is logged, and a re-run starts from a clean slate.
-        _fail(submission_id, failure_reason("internal_error"))
-        raise
+            transaction.on_commit(lambda: _staged_file_delete(submission_id))
     finally:
         progress.close()
-    return WorkerListSubmission.objects.get(pk=submission_id)
+
+
+def worker_list_sweep() -> dict[str, int]:
+    """Scheduled (Celery beat): queue again the lists nobody is working on, delete staged files
+    of finished lists. Loops over lists (tens), never over rows.
+
+    - `queued` lists handed to the broker more than WORKER_LIST_REQUEUE_AFTER_S ago: the broker
+      was down at submission or lost its queue (a duplicate message is harmless: the run lock
+      and the claim make the second delivery a no-op);
+    - `processing` lists whose run is gone: on PostgreSQL, their run lock is free (the run's
+      connection ended); elsewhere, started longer ago than the task's time limit.
+    """
+    now = timezone.now()
+    requeued = 0
+    stale = now - dt.timedelta(seconds=settings.WORKER_LIST_REQUEUE_AFTER_S)
+    waiting = WorkerListSubmission.objects.filter(
+        Q(queued_at__lt=stale) | Q(queued_at__isnull=True), status=SubmissionStatus.QUEUED
+    )
+    for pk in list(waiting.values_list("pk", flat=True)[:500]):
+        marked = WorkerListSubmission.objects.filter(
+            Q(queued_at__lt=stale) | Q(queued_at__isnull=True),
+            pk=pk,
+            status=SubmissionStatus.QUEUED,
+        ).update(queued_at=now)
+        if marked and _enqueue(pk):
+            requeued += 1
+
+    orphaned = WorkerListSubmission.objects.filter(status=SubmissionStatus.PROCESSING)
+    if connection.vendor != "postgresql":
+        orphaned = orphaned.filter(started_at__lt=_lease_expired_before())
+    for pk in list(orphaned.values_list("pk", flat=True)[:500]):
+        with _run_lock(pk) as free:
+            if not free:
+                continue  # a live run holds it
+            marked = WorkerListSubmission.objects.filter(
+                pk=pk, status=SubmissionStatus.PROCESSING
+            ).update(status=SubmissionStatus.QUEUED, queued_at=now)
+        if marked:
+            logger.warning("worker list %s: its run ended without finishing; queued again", pk)
+            if _enqueue(pk):
+                requeued += 1
+
+    cleaned = 0
+    finished = WorkerListSubmission.objects.filter(
+        status__in=[SubmissionStatus.DONE, SubmissionStatus.FAILED]
+    ).exclude(file="")
+    for pk in list(finished.values_list("pk", flat=True)[:500]):
+        _staged_file_delete(pk)
+        cleaned += 1
+    return {"requeued": requeued, "staged_files_deleted": cleaned}
+
+
+def _months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def worker_list_rows_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the rows of finished lists submitted more than WORKER_LIST_RETENTION_MONTHS ago
+    (UU PDP 27/2022: personal data kept no longer than its purpose needs). The list itself, its
+    counts and the leads it created stay; so does the date the rows went. One DELETE per list
+    (no Python loop over rows). Returns the number of lists purged. Scheduled daily (beat)."""
+    now = now or timezone.now()
+    cutoff = _months_before(now, settings.WORKER_LIST_RETENTION_MONTHS)
+    expired = WorkerListSubmission.objects.filter(
+        created_at__lt=cutoff,
+        rows_purged_at__isnull=True,
+        status__in=[SubmissionStatus.DONE, SubmissionStatus.FAILED],
+    )
+    purged = 0
+    for pk in list(expired.values_list("pk", flat=True)):
+        with transaction.atomic():
+            WorkerListRow.objects.filter(submission_id=pk).delete()
+            WorkerListSubmission.objects.filter(pk=pk).update(rows_purged_at=now)
+            transaction.on_commit(lambda pk=pk: _staged_file_delete(pk))
+        purged += 1
+    if purged:
+        logger.info("worker lists: rows of %s lists past retention deleted", purged)
+    return purged
 
 
 # What branch staff may record after working a lead; "new" is only ever set on creation.

@@ -47,6 +47,13 @@ ERROR_MESSAGES = {
         'Tanda kutip (") pada baris ini tidak ditutup, sehingga baris ini menelan baris '
         "berikutnya; baris-baris berikutnya dibaca terpisah. Perbaiki tanda kutipnya."
     ),
+    "needs_verification": _(
+        "Data pekerja ini perlu diperiksa: pastikan NIK, nama lengkap, dan tanggal lahir sesuai "
+        "KTP. Tidak ada prospek yang dibuat untuk baris ini."
+    ),
+    "regency_outside_jurisdiction": _(
+        "Kabupaten/kota tempat kerja berada di luar wilayah yurisdiksi instansi Anda."
+    ),
 }
 # Kemendagri regency code with or without its dot (spreadsheets drop it, or store 3673 as a
 # number that comes back as 3673.0).
@@ -155,10 +162,13 @@ class RowChecker:
         *,
         known_district_codes: Container[str],
         known_regency_codes: Container[str],
+        allowed_regency_codes: Container[str] | None = None,
         today: dt.date | None = None,
     ):
         self.known_district_codes = known_district_codes
         self.known_regency_codes = known_regency_codes
+        # The agency's jurisdiction; None for a national agency.
+        self.allowed_regency_codes = allowed_regency_codes
         self.today = today or dt.date.today()
         self._nik = NikChecker(known_district_codes=known_district_codes, today=self.today)
         self._dates: dict[str, dt.date | str | None] = {}
@@ -259,6 +269,11 @@ class RowChecker:
 
         if regency_code not in self.known_regency_codes:
             errors = _add(errors, "work_regency_code", "regency_unknown")
+        elif (
+            self.allowed_regency_codes is not None
+            and regency_code not in self.allowed_regency_codes
+        ):
+            errors = _add(errors, "work_regency_code", "regency_outside_jurisdiction")
         if len(unit) > _UNIT_LIMIT:
             errors = _add(errors, "unit", "unit_too_long")
         if len(position) > _POSITION_LIMIT:

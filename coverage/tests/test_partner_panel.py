@@ -27,7 +27,7 @@ from worker_lists.models import (
 )
 from worker_lists.services import lead_status_set, worker_list_process
 from worker_lists.tests.factories import submit_file
-from worker_lists.tests.helpers import csv_bytes, nik, worker
+from worker_lists.tests.helpers import BIRTH, csv_bytes, nik, worker
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +50,15 @@ def _process(agency, rows, reference):
 @pytest.fixture
 def panel_world(branch_serang, branch_tangerang):
     """Pemkot Serang sends two lists, Disnaker Banten one, Pemprov DKI one; Kejari sends none."""
-    ParticipantFactory(nik=nik(1), status=ParticipantStatus.ACTIVE, work_regency_id="36.73")
-    ParticipantFactory(nik=nik(2), status=ParticipantStatus.INACTIVE, work_regency_id="36.73")
+    # Registered under the names and birth dates the lists send (status is disclosed only then).
+    for serial, status in ((1, ParticipantStatus.ACTIVE), (2, ParticipantStatus.INACTIVE)):
+        ParticipantFactory(
+            nik=nik(serial),
+            full_name=worker(serial)["full_name"],
+            birth_date=BIRTH,
+            status=status,
+            work_regency_id="36.73",
+        )
     pemkot = PartnerAgencyFactory(
         name="Pemkot Serang (uji)", jurisdiction_province_id="36", jurisdiction_regency_id="36.73"
     )
@@ -76,7 +83,7 @@ def panel_world(branch_serang, branch_tangerang):
         ],
         "Honorer 2026 tahap 1",
     )
-    # List 2 names worker 10 again (a new-lead row, but no second lead) and one more new worker.
+    # List 2 names worker 10 again (already a lead: no second lead) and one more new worker.
     _process(pemkot, [worker(10), worker(13)], "Honorer 2026 tahap 2")
     _process(disnaker, [worker(20), worker(1)], "Disnaker 1")
     _process(dki, [worker(30, work_regency_code="36.71")], "DKI 1")
@@ -127,8 +134,10 @@ def test_panel_numbers_for_the_hand_made_lists_are_the_ones_counted_by_hand(
     assert pemkot["lists"] == 2
     assert (pemkot["rows_submitted"], pemkot["invalid"], pemkot["duplicate_in_list"]) == (9, 1, 1)
     assert (pemkot["valid"], pemkot["already_covered"], pemkot["lapsed"]) == (7, 1, 1)
-    # Worker 10 is a new-lead row in both lists but one person: 4 new-lead people, 1 enrolled.
-    assert (pemkot["new_lead_rows"], pemkot["leads"], pemkot["leads_enrolled"]) == (5, 4, 1)
+    # Worker 10 is in both lists but one person: a new lead in the first, an existing one in the
+    # second; 4 new-lead people, 1 enrolled.
+    assert (pemkot["new_lead_rows"], pemkot["leads"], pemkot["leads_enrolled"]) == (4, 4, 1)
+    assert pemkot["existing_lead"] == 1
     assert pemkot["enrolled_pct"] == 25
 
 

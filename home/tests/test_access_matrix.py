@@ -67,6 +67,7 @@ def _list(side: Side) -> list:
 MATRIX: dict[str, Entry | None] = {
     # Public or session plumbing: checked separately below (None).
     "healthz": None,
+    "readyz": None,
     "login": None,
     "logout": None,
     "set_language": None,
@@ -268,7 +269,7 @@ def test_who_may_change_it(world, name):
     assert not failures, f"{name}: " + "; ".join(failures)
 
 
-@pytest.mark.parametrize("name", ["healthz", "schema", "swagger-ui", "redoc"])
+@pytest.mark.parametrize("name", ["healthz", "readyz", "schema", "swagger-ui", "redoc"])
 def test_public_urls_answer_everyone(world, name):
     for actor in ACTORS:
         assert client_for(world, actor).get(reverse(name)).status_code == 200, actor

@@ -59,8 +59,10 @@ def test_a_submitted_json_list_is_processed_into_counts(world, submit, api_clien
         "total": 3,
         "invalid": 1,
         "duplicate_in_list": 1,
+        "needs_verification": 0,
         "already_covered": 0,
         "lapsed": 0,
+        "existing_lead": 0,
         "new_lead": 1,
     }
     assert detail["finished_at"] is not None
@@ -239,7 +241,7 @@ def test_the_csv_report_lists_every_row_with_its_errors(world, submit, api_clien
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = text.strip().splitlines()
     assert lines[0] == (
-        "baris_excel,nik,full_name,birth_date,work_regency_code,unit,position,"
+        "baris_excel,nik,nama,tanggal_lahir,kode_kabkota,unit_kerja,jabatan,"
         "hasil,kode_hasil,ganda_dari_baris,kode_kesalahan,kesalahan"
     )
     assert lines[2].startswith(

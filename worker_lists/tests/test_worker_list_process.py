@@ -65,7 +65,7 @@ def test_a_lead_in_a_regency_served_by_another_branch_goes_to_that_branch(world,
 def test_an_active_participant_is_already_covered(world, agency):
     participant = ParticipantFactory(work_regency_id="36.73", birth_date=BIRTH)
 
-    submission = process(agency, [worker(1, nik=participant.nik)])
+    submission = process(agency, [worker(1, nik=participant.nik, full_name=participant.full_name)])
 
     assert outcomes(submission) == {1: RowOutcome.ALREADY_COVERED}
     assert not EnrollmentLead.objects.exists()
@@ -76,7 +76,7 @@ def test_an_inactive_participant_is_lapsed(world, agency):
         work_regency_id="36.73", birth_date=BIRTH, status=ParticipantStatus.INACTIVE
     )
 
-    submission = process(agency, [worker(1, nik=participant.nik)])
+    submission = process(agency, [worker(1, nik=participant.nik, full_name=participant.full_name)])
 
     assert outcomes(submission) == {1: RowOutcome.LAPSED}
 
@@ -141,7 +141,12 @@ def test_a_row_reports_every_error_it_has(world, agency):
 def test_counts_add_up_per_outcome(world, agency):
     # A serial of its own: the factory's sequence starts at 1, the NIK of worker(1).
     covered = ParticipantFactory(work_regency_id="36.73", birth_date=BIRTH, serial=9001)
-    rows = [worker(1), worker(1), worker(2, nik=covered.nik), worker(3, full_name="")]
+    rows = [
+        worker(1),
+        worker(1),
+        worker(2, nik=covered.nik, full_name=covered.full_name),
+        worker(3, full_name=""),
+    ]
 
     submission = process(agency, rows)
 
@@ -150,8 +155,10 @@ def test_counts_add_up_per_outcome(world, agency):
         "total": 4,
         "invalid": 1,
         "duplicate_in_list": 1,
+        "needs_verification": 0,
         "already_covered": 1,
         "lapsed": 0,
+        "existing_lead": 0,
         "new_lead": 1,
     }
     assert submission.progress == {"processed": 4, "total": 4}
@@ -161,7 +168,7 @@ def test_a_second_list_of_the_same_agency_does_not_duplicate_the_lead(world, age
     first = process(agency, [worker(1)])
     second = process(agency, [worker(1), worker(2)])
 
-    assert outcomes(second) == {1: RowOutcome.NEW_LEAD, 2: RowOutcome.NEW_LEAD}
+    assert outcomes(second) == {1: RowOutcome.EXISTING_LEAD, 2: RowOutcome.NEW_LEAD}
     assert EnrollmentLead.objects.filter(nik=nik(1)).count() == 1
     assert EnrollmentLead.objects.get(nik=nik(1)).first_submission == first
 

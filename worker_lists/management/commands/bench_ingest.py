@@ -44,9 +44,9 @@ def _write_csv(path: Path, rows: int) -> dict[str, int]:
     below 100M rows)."""
     districts = list(District.objects.order_by("code").values_list("code", "regency_id"))
     participants = list(
-        Participant.objects.order_by("id").values_list("nik", "birth_date", "work_regency_id")[
-            : rows // 10 + 10
-        ]
+        Participant.objects.order_by("id").values_list(
+            "nik", "birth_date", "work_regency_id", "full_name"
+        )[: rows // 10 + 10]
     )
     base = dt.date(1970, 1, 1)
 
@@ -62,8 +62,11 @@ def _write_csv(path: Path, rows: int) -> dict[str, int]:
         writer.writerow(["nik", "nama", "tanggal_lahir", "kode_kabkota", "unit_kerja", "jabatan"])
         for index in range(rows):
             bucket = index % 100
+            name = f"Pekerja Sintetis {index}"
             if bucket < 10:
-                nik, birth, regency = participants[index // 100 * 10 + bucket]
+                # Sent as registered: participant status is disclosed only on NIK, name and
+                # birth date together.
+                nik, birth, regency, name = participants[index // 100 * 10 + bucket]
                 mix["participant"] += 1
             elif bucket in (10, 11):
                 nik, birth, regency = new_worker(index)
@@ -75,9 +78,7 @@ def _write_csv(path: Path, rows: int) -> dict[str, int]:
             else:
                 nik, birth, regency = new_worker(index)
                 mix["new"] += 1
-            writer.writerow(
-                [nik, f"Pekerja Sintetis {index}", birth.isoformat(), regency, "Dinas Uji", "Staf"]
-            )
+            writer.writerow([nik, name, birth.isoformat(), regency, "Dinas Uji", "Staf"])
     return mix
 
 
@@ -273,7 +274,8 @@ class Command(BaseCommand):
             f"| {r['copy_s']:.2f} | {r['end_to_end_s'] / r['copy_s']:.1f}x | {r['peak_mb']:.0f} "
             f"| invalid {counts['invalid']:,}, dup {counts['duplicate_in_list']:,}, "
             f"covered {counts['already_covered']:,}, lapsed {counts['lapsed']:,}, "
-            f"new {counts['new_lead']:,}"
+            f"to verify {counts['needs_verification']:,}, "
+            f"existing {counts['existing_lead']:,}, new {counts['new_lead']:,}"
             f" | PostgreSQL {pg}, {os.cpu_count()} CPU, Python {platform.python_version()} |"
         )
 

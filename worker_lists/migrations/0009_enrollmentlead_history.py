@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ('agencies', '0002_agencyapikey'),
         ('employers', '0002_field_list_indexes'),
         ('regions', '0001_initial'),
-        ('worker_lists', '0003_enrollmentlead'),
+        ('worker_lists', '0008_same_parent_foreign_keys_without_constraints'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
