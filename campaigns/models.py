@@ -210,6 +210,16 @@ class Campaign(models.Model):
     )
     target_non_asn_enrolled = models.PositiveIntegerField(_("target non-ASN terdaftar"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Empty only for campaigns made before authors were recorded.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_on"]

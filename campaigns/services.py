@@ -329,6 +329,7 @@ def campaign_create(
         target_new_participants=target_new_participants,
         target_employers_compliant=target_employers_compliant,
         target_non_asn_enrolled=target_non_asn_enrolled,
+        created_by=permissions.user_row(user),
     )
     campaign.full_clean()
     campaign.save()

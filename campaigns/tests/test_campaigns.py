@@ -254,3 +254,16 @@ def test_an_agency_sees_a_campaigns_targets_but_no_visits_or_branch_cards(
     response = client.get(reverse("campaigns:detail", args=[campaign.pk]))
     assert "PT Rahasia" not in response.content.decode()
     assert response.context["progress"]["branches"] == []
+
+
+def test_a_campaign_records_who_created_it_and_keeps_its_history(regional_user, branch_serang):
+    today = timezone.localdate()
+    campaign = campaign_create(
+        user=regional_user,
+        name="Serang patuh",
+        starts_on=today,
+        ends_on=today,
+        branches=[branch_serang],
+    )
+    assert campaign.created_by == regional_user
+    assert campaign.history.count() == 1
