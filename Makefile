@@ -30,14 +30,18 @@ worker: venv
 beat: venv
 	$(VENV)/bin/celery -A bpjs_outreach beat --loglevel=info
 
+# Parallel on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs it in one process.
 test: venv
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n auto $(PYTEST_ARGS)
 
 # The same suite against the local PostgreSQL and Redis (as CI runs it).
 test-postgres: venv
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n auto -m "not real_worker" $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	$(PY) -m pytest -q -m real_worker $(PYTEST_ARGS)
 
 lint: venv
 	$(PY) -m ruff check .

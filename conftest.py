@@ -18,6 +18,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Parallel workers (pytest-xdist) share one Redis: each keeps its cache keys (throttle
+    # budgets of keys whose ids coincide across the workers' databases) to itself.
+    settings.CACHES["default"]["KEY_PREFIX"] = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 @pytest.fixture(autouse=True)

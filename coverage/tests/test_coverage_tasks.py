@@ -8,6 +8,9 @@ from bpjs_outreach.celery import app as celery_app
 from coverage.models import CoverageSnapshot
 from coverage.tasks import coverage_compute_task, coverage_recompute_later
 
+# Starts Celery workers on the shared broker: run apart from the parallel suite (CI).
+pytestmark = pytest.mark.real_worker
+
 NOVEMBER = dt.date(2026, 11, 1)
 
 

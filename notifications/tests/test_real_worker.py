@@ -16,6 +16,9 @@ from campaigns.services import case_transition
 from notifications.models import Notification
 from notifications.tasks import notification_email_send
 
+# Starts Celery workers on the shared broker: run apart from the parallel suite (CI).
+pytestmark = pytest.mark.real_worker
+
 WAIT_LIMIT_S = 60
 
 

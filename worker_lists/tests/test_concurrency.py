@@ -20,6 +20,9 @@ from worker_lists.services import _leads_create, _ProgressReporter, worker_list_
 from .factories import submit_file
 from .helpers import csv_bytes, worker
 
+# Starts Celery workers on the shared broker: run apart from the parallel suite (CI).
+pytestmark = pytest.mark.real_worker
+
 WAIT_LIMIT_S = 60  # a safety net so a hang fails the test instead of blocking the suite
 
 

@@ -44,6 +44,7 @@ from worker_lists.models import (
 
 REDIS_SERVER = shutil.which("redis-server")
 pytestmark = [
+    pytest.mark.real_worker,
     pytest.mark.postgres,
     pytest.mark.skipif(not REDIS_SERVER, reason="needs a redis-server binary"),
 ]
