@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,6 +31,20 @@ from rest_framework.permissions import BasePermission
 from regions.models import BranchOffice, BranchRegency, RegionalOffice
 
 from .models import Role
+
+
+class Actor(Protocol):
+    """Who asks: a logged-in User, a partner agency's API key (agencies.authentication's
+    principal, which behaves as an agency user) or an anonymous user. The attributes below are
+    all the policy reads."""
+
+    is_authenticated: bool
+    is_active: bool
+    is_superuser: bool
+    role: str
+    regional_office_id: int | None
+    branch_id: int | None
+    agency_id: int | None
 
 
 class Ability(StrEnum):

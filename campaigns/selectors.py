@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.permissions import Actor
 from agencies.models import AgencyKind
 from employers.models import ComplianceStatus, ComplianceStatusChange, Employer
 from participants.models import Participant
@@ -32,7 +33,7 @@ from .models import (
 )
 
 
-def visit_follow_ups_due(*, user, today: dt.date | None = None) -> QuerySet[Visit]:
+def visit_follow_ups_due(*, user: Actor, today: dt.date | None = None) -> QuerySet[Visit]:
     """Follow-ups not done whose date is today or past (oldest first)."""
     today = today or timezone.localdate()
     return (
@@ -43,13 +44,13 @@ def visit_follow_ups_due(*, user, today: dt.date | None = None) -> QuerySet[Visi
     )
 
 
-def visit_list(*, user) -> QuerySet[Visit]:
+def visit_list(*, user: Actor) -> QuerySet[Visit]:
     return permissions.visits_visible_to(Visit.objects.all(), user).select_related(
         "employer", "officer", "branch"
     )
 
 
-def case_list(*, user, state: str = "", kind: str = "") -> QuerySet[EscalationCase]:
+def case_list(*, user: Actor, state: str = "", kind: str = "") -> QuerySet[EscalationCase]:
     """Cases the user may see, optionally of one state and kind (unknown values are ignored)."""
     cases = permissions.cases_visible_to(EscalationCase.objects.all(), user).select_related(
         "employer__regency", "employer__district", "agency", "branch"
@@ -61,15 +62,15 @@ def case_list(*, user, state: str = "", kind: str = "") -> QuerySet[EscalationCa
     return cases
 
 
-def visit_get(*, user, pk: int) -> Visit | None:
+def visit_get(*, user: Actor, pk: int) -> Visit | None:
     return visit_list(user=user).filter(pk=pk).first()
 
 
-def case_get(*, user, pk: int) -> EscalationCase | None:
+def case_get(*, user: Actor, pk: int) -> EscalationCase | None:
     return case_list(user=user).filter(pk=pk).first()
 
 
-def case_state_summary(*, user) -> list[dict[str, Any]]:
+def case_state_summary(*, user: Actor) -> list[dict[str, Any]]:
     """Per state: number of cases and since when the oldest has waited there (where cases stall)."""
     rows = (
         permissions.cases_visible_to(EscalationCase.objects.all(), user)
@@ -138,13 +139,13 @@ def case_state_durations(
 # --- Campaigns --------------------------------------------------------------------------------
 
 
-def campaign_list(*, user) -> QuerySet[Campaign]:
+def campaign_list(*, user: Actor) -> QuerySet[Campaign]:
     return permissions.campaigns_visible_to(Campaign.objects.all(), user).order_by(
         "-starts_on", "-id"
     )
 
 
-def campaign_get(*, user, pk: int) -> Campaign | None:
+def campaign_get(*, user: Actor, pk: int) -> Campaign | None:
     return campaign_list(user=user).filter(pk=pk).first()
 
 
@@ -173,7 +174,7 @@ def _even_share(total: int, parts: int, index: int) -> int:
     return total // parts + (1 if index < total % parts else 0)
 
 
-def campaign_progress(*, campaign: Campaign, user) -> dict[str, Any]:
+def campaign_progress(*, campaign: Campaign, user: Actor) -> dict[str, Any]:
     """Progress against each target, computed from the data in the campaign's period and area.
 
     Totals of participants, compliant employers and leads are aggregates of the whole campaign;
@@ -299,7 +300,9 @@ def _target(key: str, label, target: int, achieved: int) -> dict[str, Any]:
     return {"key": key, "label": label, "target": target, "achieved": achieved, "percent": percent}
 
 
-def campaign_activities(*, campaign: Campaign, user, limit: int = 30) -> list[dict[str, Any]]:
+def campaign_activities(
+    *, campaign: Campaign, user: Actor, limit: int = 30
+) -> list[dict[str, Any]]:
     """The latest visits (those the user may see) and compliance changes of employers the user
     may see, in the campaign's period and area."""
     regencies = campaign_regency_codes(campaign=campaign)
@@ -336,7 +339,7 @@ def campaign_activities(*, campaign: Campaign, user, limit: int = 30) -> list[di
     return items[:limit]
 
 
-def campaigns_active_for(*, user, today: dt.date | None = None) -> QuerySet[Campaign]:
+def campaigns_active_for(*, user: Actor, today: dt.date | None = None) -> QuerySet[Campaign]:
     today = today or timezone.localdate()
     return campaign_list(user=user).filter(starts_on__lte=today, ends_on__gte=today)
 
@@ -366,12 +369,12 @@ class SanctionDue:
     step_id: int
 
 
-def sanction_steps_visible(*, user) -> QuerySet[SanctionStep]:
+def sanction_steps_visible(*, user: Actor) -> QuerySet[SanctionStep]:
     """Sanction steps follow their employer's branch, like visits and cases."""
     return permissions.sanction_steps_visible_to(SanctionStep.objects.all(), user)
 
 
-def sanction_ladder(*, employer, user) -> list[SanctionStep]:
+def sanction_ladder(*, employer, user: Actor) -> list[SanctionStep]:
     return list(
         sanction_steps_visible(user=user)
         .filter(employer=employer)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import Ability
+from accounts.permissions import Ability, Actor
 from agencies.models import AgencyKind, PartnerAgency
 from core.workdays import add_working_days
 from employers.models import ComplianceStatus, Employer
@@ -68,7 +68,7 @@ def agency_covers_regency(agency: PartnerAgency, regency) -> bool:
 def visit_log(
     *,
     employer: Employer,
-    officer,
+    officer: Actor,
     visited_on: dt.date,
     purpose: str,
     outcome: str,
@@ -134,7 +134,7 @@ def visit_log(
 
 
 @transaction.atomic
-def visit_follow_up_done(*, visit: Visit, user) -> Visit:
+def visit_follow_up_done(*, visit: Visit, user: Actor) -> Visit:
     if not permissions.can_for_branch(user, Ability.LOG_VISITS, visit):
         raise PermissionDenied(_("Anda tidak berwenang mengubah kunjungan ini."))
     visit.follow_up_done = True
@@ -149,7 +149,7 @@ def case_open(
     agency: PartnerAgency,
     kind: str,
     summary: str,
-    user,
+    user: Actor,
     send: bool = False,
     letter_number: str = "",
     note: str = "",
@@ -238,7 +238,7 @@ def case_transition(
     *,
     case: EscalationCase,
     to_state: str,
-    user,
+    user: Actor,
     letter_number: str = "",
     note: str = "",
     api_key=None,
@@ -304,7 +304,7 @@ def case_transition(
 @transaction.atomic
 def campaign_create(
     *,
-    user,
+    user: Actor,
     name: str,
     starts_on: dt.date,
     ends_on: dt.date,
@@ -381,7 +381,7 @@ def sanction_issue(
     kind: str,
     letter_number: str,
     issued_on: dt.date,
-    user,
+    user: Actor,
     arrears_amount: Decimal = Decimal(0),
     months_late: int | None = None,
     agency: PartnerAgency | None = None,
@@ -460,7 +460,7 @@ def sanction_outcome_record(
     *,
     step: SanctionStep,
     outcome: str,
-    user,
+    user: Actor,
     on: dt.date | None = None,
     note: str = "",
     recovered_amount: Decimal = Decimal(0),
@@ -491,7 +491,7 @@ def sanction_outcome_record(
 
 
 @transaction.atomic
-def sanction_recovery_add(*, step: SanctionStep, amount: Decimal, user) -> SanctionStep:
+def sanction_recovery_add(*, step: SanctionStep, amount: Decimal, user: Actor) -> SanctionStep:
     """Arrears recovered after the step (instalments come in over months)."""
     if amount <= 0:
         raise ValidationError({"recovered_amount": _("Isi jumlah yang tertagih.")})

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import Actor
 
 from .models import ComplianceStatus, ComplianceStatusChange, Employer, StatusProposal
 
@@ -33,7 +34,7 @@ CREATE_FIELDS = (
 
 
 @transaction.atomic
-def employer_create(*, user, compliance_status: str, **fields: Any) -> Employer:
+def employer_create(*, user: Actor, compliance_status: str, **fields: Any) -> Employer:
     unknown = set(fields) - set(CREATE_FIELDS)
     if unknown:
         raise TypeError(f"unknown employer fields: {sorted(unknown)}")
@@ -121,7 +122,7 @@ def employer_status_change(
 
 
 @transaction.atomic
-def employer_workers_enrolled(*, employer: Employer, count: int, user) -> Employer:
+def employer_workers_enrolled(*, employer: Employer, count: int, user: Actor) -> Employer:
     """Workers enrolled in the field (during a visit) join the employer's registered count."""
     if count <= 0:
         return employer
@@ -157,7 +158,9 @@ def status_proposal_create(
 
 
 @transaction.atomic
-def status_proposal_decide(*, proposal: StatusProposal, accept: bool, user) -> StatusProposal:
+def status_proposal_decide(
+    *, proposal: StatusProposal, accept: bool, user: Actor
+) -> StatusProposal:
     """The branch accepts (the status changes, citing the proposal) or rejects a proposal."""
     locked = (
         StatusProposal.objects.select_for_update().select_related("employer").get(pk=proposal.pk)

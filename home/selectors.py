@@ -5,7 +5,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.permissions import Ability
+from accounts.permissions import Ability, Actor
 from campaigns.models import FINAL_CASE_STATES, EscalationCase, Visit
 from campaigns.selectors import (
     campaign_progress,
@@ -23,7 +23,7 @@ HOME_CAMPAIGNS = 3
 HOME_LEADS = 10
 
 
-def home_summary(*, user) -> dict[str, Any]:
+def home_summary(*, user: Actor) -> dict[str, Any]:
     employers = permissions.employers_visible_to(Employer.objects.all(), user)
     open_cases = permissions.cases_visible_to(EscalationCase.objects.all(), user).exclude(
         state__in=FINAL_CASE_STATES
@@ -50,7 +50,7 @@ def home_summary(*, user) -> dict[str, Any]:
     return summary
 
 
-def branch_day(*, user) -> dict[str, Any]:
+def branch_day(*, user: Actor) -> dict[str, Any]:
     """Branch staff's day: follow-ups due or overdue, new leads, their campaigns' progress."""
     today = timezone.localdate()
     leads = permissions.leads_visible_to(

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
+from accounts.permissions import Actor
+
 from .models import Notification, NotificationSetting
 from .texts import notification_body, notification_title
 
@@ -84,13 +86,13 @@ def notification_email_send(*, notification_id: int) -> bool:
     return True
 
 
-def notification_email_enabled(*, user) -> bool:
+def notification_email_enabled(*, user: Actor) -> bool:
     setting = NotificationSetting.objects.filter(user=user).first()
     return setting is None or setting.email_enabled
 
 
 @transaction.atomic
-def notification_email_set(*, user, enabled: bool) -> NotificationSetting:
+def notification_email_set(*, user: Actor, enabled: bool) -> NotificationSetting:
     setting, _created = NotificationSetting.objects.update_or_create(
         user=user, defaults={"email_enabled": enabled}
     )
@@ -98,7 +100,7 @@ def notification_email_set(*, user, enabled: bool) -> NotificationSetting:
 
 
 @transaction.atomic
-def notification_mark_read(*, user, notification_id: int | None = None) -> int:
+def notification_mark_read(*, user: Actor, notification_id: int | None = None) -> int:
     """Mark one notification (or, without an id, all of them) read; only the user's own."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
+from accounts.permissions import Actor
 from agencies.models import PartnerAgency
 from core.api_errors import ServiceError
 from participants.models import Participant, ParticipantStatus
@@ -161,7 +162,7 @@ def _staged_name(source_format: str) -> str:
 
 def worker_list_submit(
     *,
-    agency,
+    agency: PartnerAgency,
     reference: str,
     fileobj: IO[bytes] | None = None,
     filename: str = "",
@@ -887,7 +888,7 @@ LEAD_WORK_OUTCOMES = (LeadStatus.ENROLLED, LeadStatus.UNREACHABLE, LeadStatus.NO
 
 
 @transaction.atomic
-def lead_status_set(*, lead: EnrollmentLead, status: str, user) -> EnrollmentLead:
+def lead_status_set(*, lead: EnrollmentLead, status: str, user: Actor) -> EnrollmentLead:
     if status not in LEAD_WORK_OUTCOMES:
         raise ValueError(f"status {status!r} cannot be set by hand")
     lead.status = status
