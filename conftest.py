@@ -100,6 +100,24 @@ def browser(_chromium):
 
 
 @pytest.fixture
+def real_worker(transactional_db):
+    """A Celery worker (threads) on the Redis broker when the suite runs on PostgreSQL with
+    REDIS_URL, as in CI; None (tasks run eagerly) otherwise. Tests using it carry the
+    `real_worker` mark: the shared broker keeps them out of the parallel run."""
+    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
+        yield None
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    with start_worker(
+        celery_app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30
+    ) as worker_controller:
+        yield worker_controller
+
+
+@pytest.fixture
 def on_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")

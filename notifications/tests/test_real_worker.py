@@ -3,15 +3,13 @@ committed transaction reaches the agency's inbox at once and its email through t
 exactly once even when the task is delivered again. Without PostgreSQL + REDIS_URL the same test
 runs with eager tasks."""
 
-import os
 import time
 
 import pytest
 from celery.signals import task_prerun
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 
-from bpjs_outreach.celery import app as celery_app
 from campaigns.services import case_transition
 from notifications.models import Notification
 from notifications.tasks import notification_email_send
@@ -20,22 +18,6 @@ from notifications.tasks import notification_email_send
 pytestmark = pytest.mark.real_worker
 
 WAIT_LIMIT_S = 60
-
-
-@pytest.fixture
-def real_worker(transactional_db):
-    """A Celery worker on the Redis broker with PostgreSQL and REDIS_URL; eager tasks otherwise."""
-    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
-        yield None
-        return
-    from celery.contrib.testing.worker import start_worker
-
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    with start_worker(
-        celery_app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30
-    ) as worker_controller:
-        yield worker_controller
 
 
 def _wait_for(condition, message):

@@ -1,6 +1,5 @@
 """Lists processed at the same time, by threads and by a real Celery worker (PostgreSQL + Redis)."""
 
-import os
 import threading
 import time
 
@@ -8,7 +7,6 @@ import pytest
 from celery.signals import task_prerun
 from django.db import connection, connections, transaction
 
-from bpjs_outreach.celery import app as celery_app
 from worker_lists.models import (
     EnrollmentLead,
     SubmissionStatus,
@@ -113,22 +111,6 @@ def test_a_list_waits_for_an_uncommitted_overlapping_list_then_skips_its_leads(
     assert EnrollmentLead.objects.count() == 2500
     assert EnrollmentLead.objects.filter(first_submission=first).count() == 1500
     assert EnrollmentLead.objects.filter(first_submission=second).count() == 1000
-
-
-@pytest.fixture
-def real_worker(transactional_db):
-    """A Celery worker on the Redis broker with PostgreSQL and REDIS_URL; eager tasks otherwise."""
-    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
-        yield None
-        return
-    from celery.contrib.testing.worker import start_worker
-
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    with start_worker(
-        celery_app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30
-    ) as worker_controller:
-        yield worker_controller
 
 
 def test_lists_sent_through_the_api_are_processed_by_a_real_worker(
