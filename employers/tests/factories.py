@@ -16,3 +16,23 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     compliance_status = ComplianceStatus.PDS_TK
     reported_workers = 10
     registered_workers = 5
+
+
+def employer_form_data(**overrides) -> dict[str, str]:
+    """What the employer form posts for a valid new employer, with `overrides`."""
+    data = {
+        "name": "PT Form",
+        "npp": "",
+        "nib": "",
+        "npwp": "",
+        "sector": "trade",
+        "size_class": "small",
+        "regency": "36.73",
+        "district": "",
+        "address": "",
+        "compliance_status": "not_registered",
+        "reported_workers": "12",
+        "registered_workers": "0",
+    }
+    data.update(overrides)
+    return data

@@ -7,30 +7,11 @@ from django.urls import reverse
 from employers import services
 from employers.models import Employer
 from employers.selectors import employer_near_duplicates
-from employers.tests.factories import EmployerFactory
+from employers.tests.factories import EmployerFactory, employer_form_data
 from regions.models import Regency
 
 LIST = reverse("employers:list")
 CREATE = reverse("employers:create")
-
-
-def _form_data(**overrides):
-    data = {
-        "name": "PT Form",
-        "npp": "",
-        "nib": "",
-        "npwp": "",
-        "sector": "trade",
-        "size_class": "small",
-        "regency": "36.73",
-        "district": "",
-        "address": "",
-        "compliance_status": "not_registered",
-        "reported_workers": "12",
-        "registered_workers": "0",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_the_all_statuses_option_filters_nothing_and_shows_no_error(
@@ -60,7 +41,7 @@ def test_a_failed_submit_shows_an_error_summary_linking_each_invalid_field(
     client, branch_user, branch_serang
 ):
     client.force_login(branch_user)
-    response = client.post(CREATE, _form_data(name="", npwp="12-34"))
+    response = client.post(CREATE, employer_form_data(name="", npwp="12-34"))
     html = response.content.decode()
     summary = html.split('data-testid="error-summary"')[1].split("</div>")[0]
     assert 'href="#id_name"' in summary
@@ -73,7 +54,7 @@ def test_a_failed_submit_shows_an_error_summary_linking_each_invalid_field(
 def test_a_second_employer_with_the_same_npwp_is_refused(client, branch_user, branch_serang):
     EmployerFactory(name="PT Satu", npwp="012345678901000", branch=branch_serang)
     client.force_login(branch_user)
-    response = client.post(CREATE, _form_data(name="PT Lain", npwp="01.234.567.8-901.000"))
+    response = client.post(CREATE, employer_form_data(name="PT Lain", npwp="01.234.567.8-901.000"))
     assert "npwp" in response.context["form"].errors
     assert Employer.objects.filter(npwp="012345678901000").count() == 1
 
@@ -81,7 +62,7 @@ def test_a_second_employer_with_the_same_npwp_is_refused(client, branch_user, br
 def test_a_second_employer_with_the_same_nib_is_refused(client, branch_user, branch_serang):
     EmployerFactory(name="PT Satu", nib="1234567890123", branch=branch_serang)
     client.force_login(branch_user)
-    response = client.post(CREATE, _form_data(name="PT Lain", nib="1234567890123"))
+    response = client.post(CREATE, employer_form_data(name="PT Lain", nib="1234567890123"))
     assert "nib" in response.context["form"].errors
 
 
@@ -112,7 +93,7 @@ def test_a_near_duplicate_name_in_the_same_regency_is_warned_about_before_saving
     EmployerFactory(name="PT Maju Jaya", branch=branch_serang, regency_id="36.73")
     client.force_login(branch_user)
 
-    response = client.post(CREATE, _form_data(name="Maju Jaya, PT"))
+    response = client.post(CREATE, employer_form_data(name="Maju Jaya, PT"))
 
     form = response.context["form"]
     assert "PT Maju Jaya" in " ".join(form.errors["confirm_duplicate"])
@@ -126,7 +107,7 @@ def test_a_near_duplicate_is_saved_once_the_officer_confirms_it_is_another_emplo
 ):
     EmployerFactory(name="PT Maju Jaya", branch=branch_serang, regency_id="36.73")
     client.force_login(branch_user)
-    response = client.post(CREATE, _form_data(name="Maju Jaya, PT", confirm_duplicate="on"))
+    response = client.post(CREATE, employer_form_data(name="Maju Jaya, PT", confirm_duplicate="on"))
     assert response.status_code == 302
     assert Employer.objects.count() == 2
 
@@ -155,7 +136,7 @@ def test_after_choosing_a_regency_only_its_districts_are_offered(
     client, branch_user, branch_serang
 ):
     client.force_login(branch_user)
-    response = client.post(CREATE, _form_data(name="", regency="36.73"))
+    response = client.post(CREATE, employer_form_data(name="", regency="36.73"))
     offered = {district.pk for district in response.context["form"].fields["district"].queryset}
     assert offered == {"36.73.01", "36.73.02"}
 
@@ -169,6 +150,6 @@ def test_the_worker_counts_start_empty_not_at_zero(client, branch_user, branch_s
 
 def test_empty_worker_counts_are_saved_as_zero(client, branch_user, branch_serang):
     client.force_login(branch_user)
-    client.post(CREATE, _form_data(reported_workers="", registered_workers=""))
+    client.post(CREATE, employer_form_data(reported_workers="", registered_workers=""))
     employer = Employer.objects.get(name="PT Form")
     assert (employer.reported_workers, employer.registered_workers) == (0, 0)

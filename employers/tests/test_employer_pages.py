@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from campaigns.tests.factories import EscalationCaseFactory, VisitFactory
 from employers.models import ComplianceStatus, Employer
-from employers.tests.factories import EmployerFactory
+from employers.tests.factories import EmployerFactory, employer_form_data
 from participants.tests.factories import ParticipantFactory
 from regions.models import Regency
 from worker_lists.models import EnrollmentLead
@@ -164,28 +164,11 @@ def test_employer_page_of_another_branch_is_not_found(client, branch_user, tange
     assert response.status_code == 404
 
 
-def _form_data(**overrides):
-    data = {
-        "name": "PT Form",
-        "npp": "",
-        "nib": "",
-        "npwp": "",
-        "sector": "trade",
-        "size_class": "small",
-        "regency": "36.73",
-        "district": "",
-        "address": "",
-        "compliance_status": "not_registered",
-        "reported_workers": "12",
-        "registered_workers": "0",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_branch_staff_create_an_employer_in_their_branch(client, branch_user, branch_serang):
     client.force_login(branch_user)
-    response = client.post(reverse("employers:create"), _form_data(npwp="01.234.567.8-901.000"))
+    response = client.post(
+        reverse("employers:create"), employer_form_data(npwp="01.234.567.8-901.000")
+    )
     employer = Employer.objects.get(name="PT Form")
     assert response.status_code == 302
     assert (employer.branch, employer.npwp) == (branch_serang, "012345678901000")
@@ -193,7 +176,7 @@ def test_branch_staff_create_an_employer_in_their_branch(client, branch_user, br
 
 def test_create_form_shows_an_error_for_a_bad_npwp(client, branch_user, branch_serang):
     client.force_login(branch_user)
-    response = client.post(reverse("employers:create"), _form_data(npwp="12-34"))
+    response = client.post(reverse("employers:create"), employer_form_data(npwp="12-34"))
     assert response.status_code == 200
     assert "npwp" in response.context["form"].errors
     assert not Employer.objects.exists()
@@ -202,13 +185,13 @@ def test_create_form_shows_an_error_for_a_bad_npwp(client, branch_user, branch_s
 def test_create_form_shows_an_error_for_a_duplicate_npp(client, branch_user, branch_serang):
     EmployerFactory(npp="NPP123", branch=branch_serang)
     client.force_login(branch_user)
-    response = client.post(reverse("employers:create"), _form_data(npp="npp123"))
+    response = client.post(reverse("employers:create"), employer_form_data(npp="npp123"))
     assert "npp" in response.context["form"].errors
 
 
 def test_create_form_rejects_a_district_of_another_regency(client, branch_user, branch_serang):
     client.force_login(branch_user)
-    response = client.post(reverse("employers:create"), _form_data(district="36.04.01"))
+    response = client.post(reverse("employers:create"), employer_form_data(district="36.04.01"))
     assert "district" in response.context["form"].errors
 
 
@@ -217,7 +200,7 @@ def test_edit_form_saves_changes_but_not_the_status(client, branch_user, branch_
     client.force_login(branch_user)
     client.post(
         reverse("employers:edit", args=[employer.pk]),
-        _form_data(
+        employer_form_data(
             name="PT Ganti Nama", compliance_status="registered", regency=employer.regency_id
         ),
     )
@@ -228,7 +211,7 @@ def test_edit_form_saves_changes_but_not_the_status(client, branch_user, branch_
 def test_other_branch_cannot_edit_an_employer(client, other_branch_user, branch_serang):
     employer = EmployerFactory(branch=branch_serang)
     client.force_login(other_branch_user)
-    response = client.post(reverse("employers:edit", args=[employer.pk]), _form_data())
+    response = client.post(reverse("employers:edit", args=[employer.pk]), employer_form_data())
     assert response.status_code == 404
 
 
@@ -254,13 +237,13 @@ def test_regional_staff_create_an_employer_for_a_branch_of_their_kanwil(
     client, regional_user, branch_serang
 ):
     client.force_login(regional_user)
-    client.post(reverse("employers:create"), _form_data(branch=branch_serang.pk))
+    client.post(reverse("employers:create"), employer_form_data(branch=branch_serang.pk))
     assert Employer.objects.get().branch == branch_serang
 
 
 def test_regional_staff_must_choose_a_branch(client, regional_user, branch_serang):
     client.force_login(regional_user)
-    response = client.post(reverse("employers:create"), _form_data())
+    response = client.post(reverse("employers:create"), employer_form_data())
     assert "branch" in response.context["form"].errors
 
 
