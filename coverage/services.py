@@ -39,6 +39,7 @@ import datetime as dt
 from django.db import connection, transaction
 from django.utils import timezone
 
+from agencies.models import PartnerAgency
 from participants.models import Participant, ParticipantStatus, Segment
 from regions.models import (
     NATIONAL_CODE,
@@ -51,9 +52,9 @@ from regions.models import (
     RegionLevel,
     WorkforceFigure,
 )
-from worker_lists.models import EnrollmentLead, LeadStatus
+from worker_lists.models import EnrollmentLead, LeadStatus, SubmissionStatus, WorkerListSubmission
 
-from .models import CoverageSnapshot, SnapshotLevel
+from .models import CoverageSnapshot, PartnerAgencySnapshot, SnapshotLevel
 
 OFFICE_WORKFORCE_SOURCE = "Jumlah angka kab/kota yang dilayani"
 NATIONAL_NAME = "Indonesia"
@@ -84,6 +85,9 @@ def period_next(period: dt.date) -> dt.date:
 def _tables() -> dict[str, str]:
     return {
         "snap": CoverageSnapshot._meta.db_table,
+        "partner_snap": PartnerAgencySnapshot._meta.db_table,
+        "agency": PartnerAgency._meta.db_table,
+        "submission": WorkerListSubmission._meta.db_table,
         "participant": Participant._meta.db_table,
         "lead": EnrollmentLead._meta.db_table,
         "regency": Regency._meta.db_table,
@@ -101,6 +105,7 @@ def _constants() -> dict[str, str]:
     values = {
         "active": ParticipantStatus.ACTIVE,
         "enrolled": LeadStatus.ENROLLED,
+        "list_done": SubmissionStatus.DONE,
         "official": WorkforceFigure.Kind.OFFICIAL,
         "national_code": NATIONAL_CODE,
         "national_name": NATIONAL_NAME,
@@ -371,6 +376,50 @@ def _ratios_update(cursor, t, params) -> None:
     )
 
 
+_PARTNER_LIST_SUMS = (
+    ("invalid", "count_invalid"),
+    ("duplicate_in_list", "count_duplicate_in_list"),
+    ("already_covered", "count_already_covered"),
+    ("lapsed", "count_lapsed"),
+    ("new_lead_rows", "count_new_lead"),
+)
+
+
+def _partner_rows_insert(cursor, t, params) -> None:
+    """Per partner agency, cumulative to the month end: finished lists and their row outcomes,
+    leads (people) and leads enrolled. Two GROUP BYs per recompute instead of per page view
+    (4.6M leads took 4.4 s per national page). Agencies with no list and no lead get no row."""
+    list_sums = ", ".join(
+        f"COALESCE(SUM({column}), 0) AS {key}" for key, column in _PARTNER_LIST_SUMS
+    )
+    list_columns = ", ".join(f"COALESCE(l.{key}, 0)" for key, _column in _PARTNER_LIST_SUMS)
+    keys = ", ".join(key for key, _column in _PARTNER_LIST_SUMS)
+    enrolled = _count_if(
+        "status = %(enrolled)s AND (status_changed_at IS NULL OR status_changed_at < %(end_ts)s)"
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO {t["partner_snap"]}
+            (period, agency_id, lists, {keys}, leads, leads_enrolled, computed_at)
+        SELECT %(period)s, a.id, COALESCE(l.lists, 0), {list_columns},
+               COALESCE(d.leads, 0), COALESCE(d.leads_enrolled, 0), %(now)s
+        FROM {t["agency"]} a
+        LEFT JOIN (
+            SELECT agency_id, COUNT(*) AS lists, {list_sums} FROM {t["submission"]}
+            WHERE status = %(list_done)s AND created_at < %(end_ts)s
+            GROUP BY agency_id
+        ) l ON l.agency_id = a.id
+        LEFT JOIN (
+            SELECT agency_id, COUNT(*) AS leads, {enrolled} AS leads_enrolled
+            FROM {t["lead"]} WHERE created_at < %(end_ts)s
+            GROUP BY agency_id
+        ) d ON d.agency_id = a.id
+        WHERE l.agency_id IS NOT NULL OR d.agency_id IS NOT NULL
+        """,
+        params,
+    )
+
+
 @transaction.atomic
 def coverage_compute(*, period: dt.date, as_of: dt.date | None = None) -> int:
     """Replace all snapshots of `period`'s month in one transaction. Returns the rows written.
@@ -404,9 +453,11 @@ def coverage_compute(*, period: dt.date, as_of: dt.date | None = None) -> int:
                 {"namespace": LOCK_NAMESPACE, "month": period.year * 100 + period.month},
             )
         cursor.execute(f"DELETE FROM {t['snap']} WHERE period = %(period)s", params)
+        cursor.execute(f"DELETE FROM {t['partner_snap']} WHERE period = %(period)s", params)
         _regency_rows_insert(cursor, t, params, today_status=today_status)
         _province_rows_insert(cursor, t, params)
         _national_row_insert(cursor, t, params)
         _office_rows_insert(cursor, t, params)
         _ratios_update(cursor, t, params)
+        _partner_rows_insert(cursor, t, params)
     return CoverageSnapshot.objects.filter(period=period).count()
