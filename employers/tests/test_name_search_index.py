@@ -1,0 +1,42 @@
+"""The employer name search is served by the trigram index on PostgreSQL, with the same ORM query
+as on SQLite (employers/migrations/0005_employer_name_trigram_index.py)."""
+
+import pytest
+from django.db import connection
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from employers.filters import EmployerFilter
+from employers.selectors import employer_table
+from employers.tests.factories import EmployerFactory
+
+pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="pg_trgm is a PostgreSQL extension"
+)
+
+
+def _plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A test table is tiny, so the planner would scan it whatever the indexes.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@postgresql_only
+def test_name_search_uses_the_trigram_index_on_postgresql(branch_serang):
+    EmployerFactory(name="PT Maju Jaya", branch=branch_serang)
+    user = UserFactory(role=Role.ADMIN)
+    found = EmployerFilter({"q": "maju"}, queryset=employer_table(user=user), user=user).qs
+    assert "employer_name_trgm_idx" in _plan(found.order_by())
+
+
+def test_name_search_finds_a_word_inside_the_name_on_every_database(branch_serang):
+    EmployerFactory(name="PT Maju Jaya Abadi", branch=branch_serang)
+    EmployerFactory(name="CV Lain", branch=branch_serang)
+    user = UserFactory(role=Role.ADMIN)
+    found = EmployerFilter({"q": "jaya ab"}, queryset=employer_table(user=user), user=user).qs
+    assert [employer.name for employer in found] == ["PT Maju Jaya Abadi"]
