@@ -160,3 +160,23 @@ class PartnerAgencySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.period:%Y-%m}"
+
+
+class ClosedPeriod(models.Model):
+    """A month whose snapshots were frozen when it closed.
+
+    The nightly job counts the month that just ended once more with the statuses of that moment
+    (exact, not the past-month approximation) and records it here; afterwards only an explicit
+    recompute (the admin action) rewrites it, so old months are rarely recomputed.
+    """
+
+    period = models.DateField(_("periode"), unique=True, help_text=_("Hari pertama bulan."))
+    closed_at = models.DateTimeField(_("ditutup pada"))
+
+    class Meta:
+        ordering = ["period"]
+        verbose_name = _("periode ditutup")
+        verbose_name_plural = _("periode ditutup")
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m}"

@@ -9,6 +9,10 @@ Definitions (the board reads these numbers, so they are spelt out here):
   participant counts as active in P when registered by the end of P and either active today
   (assumed active since registration) or paid contributions for P or later
   (`last_paid_period >= P`: inactive today, counted active up to the last month paid).
+- Closed months: the nightly job's first run after a month ends counts it once more with the
+  statuses it ended with (the current-month rule) and freezes it (ClosedPeriod); only an
+  explicit recompute (admin action, task or command with a period) rewrites it afterwards,
+  and then with the past-month approximation.
 - New participants in P: registered during P.
 - Non-ASN enrolled from partner lists: enrollment leads marked "enrolled" by the end of P
   (cumulative), by the lead's work regency.
@@ -54,7 +58,7 @@ from regions.models import (
 )
 from worker_lists.models import EnrollmentLead, LeadStatus, SubmissionStatus, WorkerListSubmission
 
-from .models import CoverageSnapshot, PartnerAgencySnapshot, SnapshotLevel
+from .models import ClosedPeriod, CoverageSnapshot, PartnerAgencySnapshot, SnapshotLevel
 
 OFFICE_WORKFORCE_SOURCE = "Jumlah angka kab/kota yang dilayani"
 NATIONAL_NAME = "Indonesia"
@@ -177,22 +181,41 @@ def _participants_as_of_today_sql(t: dict[str, str]) -> tuple[str, str]:
 
 
 def _participants_back_then_sql(t: dict[str, str]) -> tuple[str, str]:
-    """A past month: one pass over participants, with the approximation of the module docstring."""
-    active = "(status = %(active)s OR last_paid_period >= %(period)s)"
-    segment_counts = ",\n".join(
-        f"{_count_if(f'{active} AND segment = %(seg_{alias})s')} AS {alias}"
+    """A past month, with the approximation of the module docstring, counted like the current
+    one instead of scanning the table (issue 14: a scan evaluating six FILTERed counts per row was
+    4.5-5.6x the raw GROUP BY):
+    - active today and registered by the month end: participant_coverage_idx alone
+      (status, work_regency, segment, registered_on), the date checked on the index tuple;
+    - inactive today, registered by the month end and paid for the month or later: the partial
+      participant_lapsed_paid_idx (last_paid_period, work_regency, segment, registered_on);
+    - registered during the month: one index range probe per regency on participant_new_idx.
+    The two parts are disjoint (status = active, status <> active), so their sum equals
+    `registered_on < end AND (status = active OR last_paid_period >= period)`.
+    """
+    pivot = ",\n".join(
+        f"SUM(CASE WHEN c.segment = %(seg_{alias})s THEN c.n ELSE 0 END) AS {alias}"
         for _code, alias in _SEGMENT_ALIASES
     )
     aggregate = f"""
-        SELECT work_regency_id,
-               {_count_if(active)} AS total,
-               {segment_counts},
-               {_count_if("registered_on >= %(period)s")} AS new_in_period
-        FROM {t["participant"]}
-        WHERE registered_on < %(end)s
-        GROUP BY work_regency_id
+        SELECT c.work_regency_id, SUM(c.n) AS total, {pivot}
+        FROM (
+            SELECT work_regency_id, segment, COUNT(*) AS n FROM {t["participant"]}
+            WHERE status = %(active)s AND registered_on < %(end)s
+            GROUP BY work_regency_id, segment
+            UNION ALL
+            SELECT work_regency_id, segment, COUNT(*) FROM {t["participant"]}
+            WHERE status <> %(active)s AND last_paid_period >= %(period)s
+              AND registered_on < %(end)s
+            GROUP BY work_regency_id, segment
+        ) c
+        GROUP BY c.work_regency_id
     """
-    return aggregate, "COALESCE(a.new_in_period, 0)"
+    new_in_period = f"""(
+        SELECT COUNT(*) FROM {t["participant"]} n
+        WHERE n.work_regency_id = r.code
+          AND n.registered_on >= %(period)s AND n.registered_on < %(end)s
+    )"""
+    return aggregate, new_in_period
 
 
 COUNTS_TABLE = "coverage_regency_counts"
@@ -421,14 +444,18 @@ def _partner_rows_insert(cursor, t, params) -> None:
 
 
 @transaction.atomic
-def coverage_compute(*, period: dt.date, as_of: dt.date | None = None) -> int:
+def coverage_compute(*, period: dt.date, as_of: dt.date | None = None, force: bool = False) -> int:
     """Replace all snapshots of `period`'s month in one transaction. Returns the rows written.
 
     Readers see either the old period or the new one, never a mix: delete and inserts commit
     together. Idempotent: the same data gives the same rows. `as_of` (default today) decides
-    whether the month is current (today's status) or past (approximated).
+    whether the month is current (today's status) or past (approximated). A closed month
+    (ClosedPeriod) keeps its frozen snapshots unless `force` asks for a recompute.
     """
     period = period_start(period)
+    if not force and ClosedPeriod.objects.filter(period=period).exists():
+        return CoverageSnapshot.objects.filter(period=period).count()
+
     today_status = period >= period_start(as_of or timezone.localdate())
     end = period_next(period)
     ops = connection.ops
@@ -461,3 +488,17 @@ def coverage_compute(*, period: dt.date, as_of: dt.date | None = None) -> int:
         _ratios_update(cursor, t, params)
         _partner_rows_insert(cursor, t, params)
     return CoverageSnapshot.objects.filter(period=period).count()
+
+
+@transaction.atomic
+def coverage_period_close(*, period: dt.date) -> bool:
+    """Freeze a month that has ended: count it one last time with today's statuses (the month
+    just ended, so they are its closing statuses: exact, not the past-month approximation) and
+    record it closed. Returns False when it was already closed (nothing recomputed)."""
+    period = period_start(period)
+    if ClosedPeriod.objects.select_for_update().filter(period=period).exists():
+        return False
+    coverage_compute(period=period, as_of=period, force=True)
+    # A concurrent close waited on the month's advisory lock and recounted the same data.
+    ClosedPeriod.objects.get_or_create(period=period, defaults={"closed_at": timezone.now()})
+    return True

@@ -13,12 +13,17 @@ from . import services
 
 @shared_task(name="coverage.compute")
 def coverage_compute_task(period: str | None = None) -> int:
-    """Recompute one month ('YYYY-MM' or 'YYYY-MM-DD'; default: this month). Idempotent."""
+    """Recompute one month ('YYYY-MM' or 'YYYY-MM-DD', even a closed one: an explicit request).
+
+    Without a period (the nightly job): this month, after closing last month once (its final
+    count with the statuses it ended with, then frozen). Idempotent.
+    """
     if period:
         day = dt.date.fromisoformat(period if len(period) > 7 else f"{period}-01")
-    else:
-        day = timezone.localdate()
-    return services.coverage_compute(period=day)
+        return services.coverage_compute(period=day, force=True)
+    today = timezone.localdate()
+    services.coverage_period_close(period=services.period_start(today) - dt.timedelta(days=1))
+    return services.coverage_compute(period=today)
 
 
 def coverage_recompute_later(*, period: dt.date | None = None) -> None:
