@@ -316,7 +316,16 @@ class Command(BaseCommand):
         )
         gunicorn = Path(sys.executable).parent / "gunicorn"
         server = subprocess.Popen(
-            [gunicorn, "bpjs_outreach.wsgi", "-b", f"{HOST}:{port}", "-w", "2", "-q"],
+            [
+                gunicorn,
+                "bpjs_outreach.wsgi",
+                "-b",
+                f"{HOST}:{port}",
+                "-w",
+                "2",
+                "--log-level",
+                "warning",
+            ],
             cwd=settings.BASE_DIR,
             env=env,
         )
