@@ -46,6 +46,15 @@ def test_name_search_can_use_the_trigram_index_on_postgresql():
     assert "Bitmap Index Scan on employer_name_trgm_idx" in plan
 
 
+@postgresql_only
+def test_search_by_name_or_npp_combines_two_indexes_instead_of_scanning(branch_serang):
+    user = UserFactory(role=Role.ADMIN)
+    found = EmployerFilter({"q": "maju"}, queryset=Employer.objects.all(), user=user).qs
+    plan = _bitmap_plan(found.order_by())
+    assert "Bitmap Index Scan on employer_name_trgm_idx" in plan
+    assert "Bitmap Index Scan on employer_npp_upper_idx" in plan
+
+
 def test_name_search_finds_a_word_inside_the_name_on_every_database(branch_serang):
     EmployerFactory(name="PT Maju Jaya Abadi", branch=branch_serang)
     EmployerFactory(name="CV Lain", branch=branch_serang)

@@ -62,9 +62,10 @@ class Command(BaseCommand):
         parser.add_argument("--lists", type=int, default=1_000)
         parser.add_argument("--requests", type=int, default=60, help="per URL and concurrency")
         parser.add_argument("--port", type=int, default=8140)
+        parser.add_argument("--only", default="", help="measure only URLs whose label has this")
         parser.add_argument("--output", default=str(settings.BASE_DIR / "docs" / "BENCHMARKS.md"))
 
-    def handle(self, *args, leads, employers, lists, requests, port, output, **options):
+    def handle(self, *args, leads, employers, lists, requests, port, output, only, **options):
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark needs PostgreSQL (set DATABASE_URL).")
         if not Participant.objects.exists():
@@ -75,7 +76,7 @@ class Command(BaseCommand):
         coverage_compute(period=period, force=True)
         recompute = time.perf_counter() - began
         users = self._users()
-        urls = self._urls(period)
+        urls = [url for url in self._urls(period) if only in url[0]]
         floors = self._sql_floors(urls, users)
         load_before = os.getloadavg()
         server = self._serve(port)
