@@ -62,6 +62,7 @@ from .models import ClosedPeriod, CoverageSnapshot, PartnerAgencySnapshot, Snaps
 
 OFFICE_WORKFORCE_SOURCE = "Jumlah angka kab/kota yang dilayani"
 NATIONAL_NAME = "Indonesia"
+CLOSING_DAYS = 3  # a month is closed with its own statuses up to this many days after it ends
 LOCK_NAMESPACE = 5_2026  # pg_advisory_xact_lock(namespace, yyyymm): one recompute per month
 
 _COLUMNS = (
@@ -491,14 +492,19 @@ def coverage_compute(*, period: dt.date, as_of: dt.date | None = None, force: bo
 
 
 @transaction.atomic
-def coverage_period_close(*, period: dt.date) -> bool:
+def coverage_period_close(*, period: dt.date, today: dt.date | None = None) -> bool:
     """Freeze a month that has ended: count it one last time with today's statuses (the month
     just ended, so they are its closing statuses: exact, not the past-month approximation) and
     record it closed. Returns False when it was already closed (nothing recomputed)."""
     period = period_start(period)
     if ClosedPeriod.objects.select_for_update().filter(period=period).exists():
         return False
-    coverage_compute(period=period, as_of=period, force=True)
+    # Today's statuses are the month's closing ones only in the first days after it ended (the
+    # nightly job missed a night, or the feature was deployed later): after that, the
+    # past-month approximation is the better count.
+    today = today or timezone.localdate()
+    closing = today < period_next(period) + dt.timedelta(days=CLOSING_DAYS)
+    coverage_compute(period=period, as_of=period if closing else today, force=True)
     # A concurrent close waited on the month's advisory lock and recounted the same data.
     ClosedPeriod.objects.get_or_create(period=period, defaults={"closed_at": timezone.now()})
     return True

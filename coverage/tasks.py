@@ -32,5 +32,6 @@ def coverage_recompute_later(*, period: dt.date | None = None) -> None:
     On commit, so the worker sees the rows that triggered it and a rolled-back import
     triggers nothing.
     """
-    argument = services.period_start(period).isoformat() if period else None
+    # Always a named month: only the nightly run (no period) closes last month.
+    argument = services.period_start(period or timezone.localdate()).isoformat()
     transaction.on_commit(lambda: coverage_compute_task.delay(argument))
