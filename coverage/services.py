@@ -10,7 +10,8 @@ Definitions (the board reads these numbers, so they are spelt out here):
   (assumed active since registration) or paid contributions for P or later
   (`last_paid_period >= P`: inactive today, counted active up to the last month paid).
 - Closed months: the nightly job's first run after a month ends counts it once more with the
-  statuses it ended with (the current-month rule) and freezes it (ClosedPeriod); only an
+  statuses it ended with (the current-month rule, if within CLOSING_DAYS of its end; later, the
+  past-month rule) and freezes it (ClosedPeriod); only an
   explicit recompute (admin action, task or command with a period) rewrites it afterwards,
   and then with the past-month approximation.
 - New participants in P: registered during P.
