@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv run serve demo worker beat test test-postgres lint format messages bench bench-ingest bench-coverage bench-employers
+.PHONY: venv run serve demo worker beat test test-postgres lint format messages bench bench-ingest bench-coverage bench-employers bench-pages
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,7 +57,7 @@ messages: venv
 	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
 
-bench: bench-ingest bench-coverage bench-employers
+bench: bench-ingest bench-coverage bench-employers bench-pages
 
 # Coverage engine at national scale on its own PostgreSQL database (created if missing).
 BENCH_COVERAGE_DB ?= bpjs_coverage_bench
@@ -81,3 +81,12 @@ bench-ingest: venv
 bench-employers: venv
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} \
 	$(PY) manage.py bench_employer_pages
+
+# Pages and API lists at production shape (10M participants from bench-coverage, 5M leads,
+# 1,000 partner lists, 100,000 employers; generated set-based when missing) through gunicorn on
+# BENCH_PAGES_PORT (8140-8149), concurrency 1 and 4; appends p50/p95 and the SQL floor.
+BENCH_PAGES_PORT ?= 8140
+bench-pages: venv
+	createdb -h 127.0.0.1 -U postgres $(BENCH_COVERAGE_DB) 2>/dev/null || true
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_COVERAGE_DB) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_COVERAGE_DB) $(PY) manage.py bench_pages --port $(BENCH_PAGES_PORT)

@@ -119,3 +119,66 @@ class CoverageSnapshot(models.Model):
         if self.workforce_employed is None or self.workforce_formal is None:
             return None
         return self.workforce_employed - self.workforce_formal
+
+
+class PartnerAgencySnapshot(models.Model):
+    """What one partner agency's worker lists gave by the end of a month (cumulative).
+
+    Written by `coverage_compute` with the month's coverage snapshots, in the same transaction,
+    so the partner panel reads ~35 rows instead of counting millions of leads per request.
+    Rows: finished lists created before the month end (each row has one outcome). Leads: people
+    (one per NIK and agency) created before the month end; enrolled: marked enrolled before it.
+    """
+
+    period = models.DateField(_("periode"), help_text=_("Hari pertama bulan."))
+    agency = models.ForeignKey(
+        "agencies.PartnerAgency",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("instansi"),
+        db_index=False,  # the unique (period, agency) index serves every lookup
+    )
+    lists = models.BigIntegerField(_("daftar selesai"), default=0)
+    invalid = models.BigIntegerField(_("tidak valid"), default=0)
+    duplicate_in_list = models.BigIntegerField(_("ganda dalam daftar"), default=0)
+    already_covered = models.BigIntegerField(_("sudah terdaftar (aktif)"), default=0)
+    lapsed = models.BigIntegerField(_("peserta nonaktif"), default=0)
+    new_lead_rows = models.BigIntegerField(_("baris prospek baru"), default=0)
+    existing_lead = models.BigIntegerField(_("sudah menjadi prospek"), default=0)
+    needs_verification = models.BigIntegerField(_("perlu verifikasi"), default=0)
+    leads = models.BigIntegerField(_("prospek baru (orang)"), default=0)
+    leads_enrolled = models.BigIntegerField(_("prospek sudah didaftarkan"), default=0)
+    computed_at = models.DateTimeField(_("dihitung pada"))
+
+    class Meta:
+        ordering = ["period", "agency"]
+        verbose_name = _("snapshot hasil instansi mitra")
+        verbose_name_plural = _("snapshot hasil instansi mitra")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "agency"], name="partner_agency_snapshot_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.period:%Y-%m}"
+
+
+class ClosedPeriod(models.Model):
+    """A month whose snapshots were frozen when it closed.
+
+    The nightly job counts the month that just ended once more with the statuses of that moment
+    (exact, not the past-month approximation) and records it here; afterwards only an explicit
+    recompute (the admin action) rewrites it, so old months are rarely recomputed.
+    """
+
+    period = models.DateField(_("periode"), unique=True, help_text=_("Hari pertama bulan."))
+    closed_at = models.DateTimeField(_("ditutup pada"))
+
+    class Meta:
+        ordering = ["period"]
+        verbose_name = _("periode ditutup")
+        verbose_name_plural = _("periode ditutup")
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m}"

@@ -23,14 +23,8 @@ from regions.models import (
     WorkforceFigure,
     WorkforceFlag,
 )
-from worker_lists.models import (
-    EnrollmentLead,
-    LeadStatus,
-    SubmissionStatus,
-    WorkerListSubmission,
-)
 
-from .models import CoverageSnapshot, SnapshotLevel
+from .models import CoverageSnapshot, PartnerAgencySnapshot, SnapshotLevel
 
 _NATIONAL_LABEL = gettext_lazy("Nasional")
 
@@ -343,74 +337,45 @@ def snapshot_change(rows: Iterable[CoverageSnapshot], period: dt.date) -> dict:
 
 
 def partner_agency_results(
-    *, user, until: dt.datetime, province_code: str | None = None
+    *, user, period: dt.date, province_code: str | None = None
 ) -> list[dict]:
-    """Per partner agency, what its worker lists gave by `until` (cumulative), busiest first.
+    """Per partner agency, what its worker lists gave by the end of `period` (cumulative),
+    busiest first, read from the month's PartnerAgencySnapshot rows (one query).
 
     Rows come from finished lists (each row has exactly one outcome, so submitted = invalid +
     duplicates in the list + valid, and valid = already covered + lapsed + new-lead rows).
     Leads are people (one per NIK and agency, however many lists name them); enrolled means
-    marked enrolled before `until`, as the snapshots' non_asn_enrolled counts them. Two
-    GROUP BY queries whatever the number of agencies; agencies with no list and no lead are left
-    out. `province_code` keeps the agencies whose jurisdiction lies in that province.
+    marked enrolled before the month end, as the snapshots' non_asn_enrolled counts them.
+    Agencies with no list and no lead have no row. `province_code` keeps the agencies whose
+    jurisdiction lies in that province.
     """
-    from django.db.models import Count, Q, Sum
-
     agencies = permissions.agency_results_visible_to(PartnerAgency.objects.all(), user)
     if province_code:
         agencies = agencies.filter(jurisdiction_province_id=province_code)
-    agency_fields = (
-        "agency_id",
-        "agency__name",
-        "agency__kind",
-        "agency__jurisdiction_province__name",
-        "agency__jurisdiction_regency__name",
-    )
-    lists = (
-        WorkerListSubmission.objects.filter(
-            agency__in=agencies.values("pk"), status=SubmissionStatus.DONE, created_at__lt=until
-        )
+    found = (
+        PartnerAgencySnapshot.objects.filter(period=period, agency__in=agencies.values("pk"))
         .order_by()
-        .values(*agency_fields)
-        .annotate(
-            lists=Count("id"),
-            invalid=Sum("count_invalid"),
-            duplicate_in_list=Sum("count_duplicate_in_list"),
-            already_covered=Sum("count_already_covered"),
-            lapsed=Sum("count_lapsed"),
-            new_lead_rows=Sum("count_new_lead"),
-            existing_lead=Sum("count_existing_lead"),
-            needs_verification=Sum("count_needs_verification"),
+        .values(
+            "agency_id",
+            "agency__name",
+            "agency__kind",
+            "agency__jurisdiction_province__name",
+            "agency__jurisdiction_regency__name",
+            *PARTNER_COUNT_KEYS,
         )
-    )
-    enrolled = Q(status=LeadStatus.ENROLLED) & (
-        Q(status_changed_at__isnull=True) | Q(status_changed_at__lt=until)
-    )
-    leads = (
-        EnrollmentLead.objects.filter(agency__in=agencies.values("pk"), created_at__lt=until)
-        .order_by()
-        .values(*agency_fields)
-        .annotate(leads=Count("id"), leads_enrolled=Count("id", filter=enrolled))
     )
     kinds = dict(AgencyKind.choices)
-    by_agency: dict[int, dict] = {}
-    for found in [*lists, *leads]:
-        row = by_agency.setdefault(
-            found["agency_id"],
-            {
-                "agency_id": found["agency_id"],
-                "name": found["agency__name"],
-                "kind": str(kinds.get(found["agency__kind"], found["agency__kind"])),
-                "jurisdiction": found["agency__jurisdiction_regency__name"]
-                or found["agency__jurisdiction_province__name"]
-                or str(_NATIONAL_LABEL),
-                **dict.fromkeys(PARTNER_COUNT_KEYS, 0),
-            },
-        )
-        for key in PARTNER_COUNT_KEYS:
-            if key in found:
-                row[key] = found[key] or 0
-    for row in by_agency.values():
+    rows = []
+    for snapshot in found:
+        row = {
+            "agency_id": snapshot["agency_id"],
+            "name": snapshot["agency__name"],
+            "kind": str(kinds.get(snapshot["agency__kind"], snapshot["agency__kind"])),
+            "jurisdiction": snapshot["agency__jurisdiction_regency__name"]
+            or snapshot["agency__jurisdiction_province__name"]
+            or str(_NATIONAL_LABEL),
+            **{key: snapshot[key] for key in PARTNER_COUNT_KEYS},
+        }
         row["valid"] = (
             row["already_covered"]
             + row["lapsed"]
@@ -422,7 +387,8 @@ def partner_agency_results(
         row["enrolled_pct"] = (
             round(Decimal(row["leads_enrolled"] * 100) / row["leads"], 1) if row["leads"] else None
         )
-    return sorted(by_agency.values(), key=lambda row: (-row["rows_submitted"], row["name"]))
+        rows.append(row)
+    return sorted(rows, key=lambda row: (-row["rows_submitted"], row["name"]))
 
 
 PARTNER_COUNT_KEYS = (

@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
@@ -29,7 +28,6 @@ from . import picture, selectors
 from .charts import picture_chart, trend_chart
 from .models import SnapshotLevel
 from .projection import WINDOW_MONTHS, months_between
-from .services import period_next
 from .tables import (
     TREND_COLUMNS,
     Column,
@@ -77,12 +75,9 @@ def _requested_period(request: HttpRequest, periods: list[dt.date]) -> dt.date |
 
 
 def _partner_panel(user, *, period: dt.date, province_code: str | None = None) -> Table:
-    # Cumulative to the end of the shown month, like the snapshots' non-ASN enrolled count.
-    until = dt.datetime.combine(
-        period_next(period), dt.time.min, tzinfo=timezone.get_current_timezone()
-    )
+    # Cumulative to the end of the shown month, computed with the month's snapshots.
     return partner_table(
-        rows=selectors.partner_agency_results(user=user, until=until, province_code=province_code)
+        rows=selectors.partner_agency_results(user=user, period=period, province_code=province_code)
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
+from core.widgets import QuickSelect
 from regions.models import District, Regency
 
 from .models import ComplianceStatus, Employer, Sector, SizeClass
@@ -33,9 +34,12 @@ class EmployerFilter(django_filters.FilterSet):
     compliance_status = django_filters.MultipleChoiceFilter(
         choices=ComplianceStatus.choices, label=_("Status kepatuhan"), distinct=False
     )
-    regency = django_filters.ModelChoiceFilter(queryset=Regency.objects.none(), label=_("Kab/kota"))
+    # QuickSelect: the board's regency filter offers all 514 regencies.
+    regency = django_filters.ModelChoiceFilter(
+        queryset=Regency.objects.none(), label=_("Kab/kota"), widget=QuickSelect
+    )
     district = django_filters.ModelChoiceFilter(
-        queryset=District.objects.none(), label=_("Kecamatan")
+        queryset=District.objects.none(), label=_("Kecamatan"), widget=QuickSelect
     )
     sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("Sektor"))
     size_class = django_filters.ChoiceFilter(choices=SizeClass.choices, label=_("Skala"))

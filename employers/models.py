@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -131,6 +132,10 @@ class Employer(models.Model):
             models.Index(fields=["branch", "name"]),
             models.Index(fields=["name"], name="employer_name_idx"),
             models.Index(fields=["compliance_status", "name"], name="employer_status_name_idx"),
+            # The search box matches a name (trigram index, migration 0005) OR an NPP exactly
+            # (npp__iexact: UPPER(npp)); without an index on the NPP side PostgreSQL cannot
+            # combine the two and scans the table (50 ms at 100,000 employers).
+            models.Index(Upper("npp"), name="employer_npp_upper_idx"),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import PartnerAgency
+from core.widgets import QuickSelect
 from regions.models import Regency
 
 from .models import OUTCOMES, LeadStatus, RowOutcome
@@ -55,8 +56,9 @@ class LeadFilterForm(forms.Form):
     agency = forms.ModelChoiceField(
         label=_("Instansi"), queryset=PartnerAgency.objects.none(), required=False
     )
+    # QuickSelect: head office sees all 514 regencies.
     regency = forms.ModelChoiceField(
-        label=_("Kab/kota"), queryset=Regency.objects.none(), required=False
+        label=_("Kab/kota"), queryset=Regency.objects.none(), required=False, widget=QuickSelect
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Semua"))] + LeadStatus.choices

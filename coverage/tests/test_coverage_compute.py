@@ -315,3 +315,52 @@ def test_current_and_past_paths_agree_when_no_inactive_participant_paid_the_mont
     current = rows()
     coverage_compute(period=small_world, as_of=AFTERWARDS)
     assert rows() == current
+
+
+@pytest.mark.parametrize(
+    "period",
+    [dt.date(2026, 10, 1), dt.date(2025, 3, 1), dt.date(2025, 4, 1), dt.date(2010, 1, 1)],
+)
+def test_any_past_month_matches_an_independent_count_of_active_and_new(small_world, period):
+    coverage_compute(period=period, as_of=AFTERWARDS)
+    end = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    for code in ("36.73", "36.04", "36.71"):
+        row = snapshot(period, "regency", code)
+        assert row.active_total == independent_active_count(regencies=[code], period=period)
+        new = Participant.objects.filter(
+            work_regency_id=code, registered_on__gte=period, registered_on__lt=end
+        ).count()
+        assert row.new_participants == new
+
+
+def test_closing_a_month_counts_todays_statuses_not_the_approximation(small_world):
+    from coverage.services import coverage_period_close
+
+    # Kota Tangerang's inactive participant paid November: the approximation counts them,
+    # the closing count (statuses as the month ended) does not.
+    assert coverage_period_close(period=small_world, today=dt.date(2026, 12, 1)) is True
+    assert snapshot(small_world, "regency", "36.71").active_total == 3
+
+
+def test_a_closed_month_is_not_recomputed_unless_forced(small_world):
+    from coverage.services import coverage_period_close
+
+    coverage_period_close(period=small_world, today=dt.date(2026, 12, 1))
+    frozen = snapshot(small_world, "regency", "36.71")
+    assert coverage_period_close(period=small_world, today=dt.date(2026, 12, 2)) is False
+    coverage_compute(period=small_world, as_of=AFTERWARDS)
+    assert snapshot(small_world, "regency", "36.71").computed_at == frozen.computed_at
+    coverage_compute(period=small_world, as_of=AFTERWARDS, force=True)
+    forced = snapshot(small_world, "regency", "36.71")
+    assert forced.computed_at > frozen.computed_at
+    assert forced.active_total == 4
+
+
+def test_a_month_closed_days_after_it_ended_uses_the_past_month_rule(small_world):
+    from coverage.services import CLOSING_DAYS, coverage_period_close
+
+    october = dt.date(2026, 10, 1)
+    late = dt.date(2026, 11, 1) + dt.timedelta(days=CLOSING_DAYS)
+    # Today's statuses are no longer October's: the lapsed payer who paid November counts.
+    coverage_period_close(period=october, today=late)
+    assert snapshot(october, "regency", "36.71").active_total == 4

@@ -127,3 +127,24 @@ def test_concurrent_recomputes_of_one_month_both_succeed(on_postgres, small_worl
         thread.join()
     assert errors == []
     assert CoverageSnapshot.objects.filter(period=NOVEMBER).count() == 9
+
+
+# --- closing a month ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_nightly_run_closes_last_month_once_with_the_statuses_it_ended_with(small_world):
+    from django.utils import timezone
+
+    from coverage.models import ClosedPeriod
+
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    coverage_compute_task.delay()
+    assert ClosedPeriod.objects.filter(period=last_month).exists()
+    frozen_at = CoverageSnapshot.objects.filter(period=last_month).values_list(
+        "computed_at", flat=True
+    )[0]
+    coverage_compute_task.delay()
+    again = CoverageSnapshot.objects.filter(period=last_month).values_list("computed_at", flat=True)
+    assert set(again) == {frozen_at}

@@ -32,7 +32,7 @@ from worker_lists.tests.helpers import BIRTH, csv_bytes, nik, worker
 pytestmark = pytest.mark.django_db
 
 PERIOD = dt.date(2026, 11, 1)
-UNTIL = timezone.make_aware(dt.datetime(2026, 12, 1))
+DECEMBER = dt.date(2026, 12, 1)
 LATER = timezone.make_aware(dt.datetime(2027, 1, 1))
 MAX_QUERIES = 10
 
@@ -116,8 +116,14 @@ def _independent_count(agency) -> dict:
     }
 
 
+def _results(user, *, period=DECEMBER, **kwargs) -> list[dict]:
+    # The panel reads what the month's recompute wrote (cumulative to the month end).
+    coverage_compute(period=period, as_of=PERIOD)
+    return partner_agency_results(user=user, period=period, **kwargs)
+
+
 def _panel(user, **kwargs):
-    return {row["name"]: row for row in partner_agency_results(user=user, until=LATER, **kwargs)}
+    return {row["name"]: row for row in _results(user, **kwargs)}
 
 
 def test_panel_numbers_match_an_independent_count_of_rows_and_leads(panel_world, management_user):
@@ -156,8 +162,8 @@ def test_lists_and_leads_created_after_the_period_end_are_not_counted(panel_worl
     december = timezone.make_aware(dt.datetime(2026, 12, 15))
     panel_world["dki"].worker_lists.update(created_at=december)
     panel_world["dki"].leads.update(created_at=december)
-    before = partner_agency_results(user=management_user, until=UNTIL)
-    after = partner_agency_results(user=management_user, until=LATER)
+    before = _results(management_user, period=PERIOD)
+    after = _results(management_user, period=DECEMBER)
     assert "Pemprov DKI (uji)" not in [row["name"] for row in before]
     assert "Pemprov DKI (uji)" in [row["name"] for row in after]
 
@@ -183,6 +189,22 @@ def test_enrollment_after_the_period_end_is_not_counted(panel_world, management_
     EnrollmentLead.objects.filter(pk=lead.pk).update(status_changed_at=LATER)
     panel = _panel(management_user)
     assert panel["Pemkot Serang (uji)"]["leads_enrolled"] == 0
+
+
+def test_panel_counts_nothing_per_request_but_reads_the_month_recompute(
+    panel_world, management_user, django_assert_num_queries
+):
+    coverage_compute(period=DECEMBER, as_of=PERIOD)
+    EnrollmentLead.objects.filter(agency=panel_world["pemkot"]).delete()
+    with django_assert_num_queries(1):
+        stale = partner_agency_results(user=management_user, period=DECEMBER)
+    assert next(r for r in stale if r["name"] == "Pemkot Serang (uji)")["leads"] == 4
+    fresh = _panel(management_user)
+    assert fresh["Pemkot Serang (uji)"]["leads"] == 0
+
+
+def test_a_month_without_a_recompute_has_no_panel_rows(panel_world, management_user):
+    assert partner_agency_results(user=management_user, period=DECEMBER) == []
 
 
 # --- on the dashboards -------------------------------------------------------------------------

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError("--period must be YYYY-MM") from None
         for period_day in coverage_periods_back(period_start(last), months):
-            rows = coverage_compute(period=period_day)
+            rows = coverage_compute(period=period_day, force=True)
             if options["verbosity"]:
                 self.stdout.write(f"coverage {period_day:%Y-%m}: {rows} snapshots")
 
