@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy
 
 from accounts import permissions
+from accounts.permissions import Actor
 from agencies.models import AgencyKind, PartnerAgency
 from employers.models import NON_COMPLIANT_STATUSES, ComplianceStatus, Employer
 from participants.models import ReportedParticipantCount
@@ -29,11 +30,11 @@ from .models import CoverageSnapshot, PartnerAgencySnapshot, SnapshotLevel
 _NATIONAL_LABEL = gettext_lazy("Nasional")
 
 
-def coverage_visible(*, user) -> QuerySet[CoverageSnapshot]:
+def coverage_visible(*, user: Actor) -> QuerySet[CoverageSnapshot]:
     return permissions.coverage_visible_to(CoverageSnapshot.objects.all(), user)
 
 
-def coverage_periods(*, user) -> list[dt.date]:
+def coverage_periods(*, user: Actor) -> list[dt.date]:
     """Periods with snapshots, newest first."""
     return list(
         coverage_visible(user=user).order_by("-period").values_list("period", flat=True).distinct()
@@ -60,7 +61,7 @@ def coverage_list_at(
     return by_period
 
 
-def coverage_trend(*, user, level: str, code: str) -> list[CoverageSnapshot]:
+def coverage_trend(*, user: Actor, level: str, code: str) -> list[CoverageSnapshot]:
     """Every period of one region or office, oldest first."""
     return list(coverage_visible(user=user).filter(level=level, code=code).order_by("period"))
 
@@ -255,7 +256,7 @@ def reported_coverage(*, province_code: str | None = None) -> dict:
     return {"national": national, "provinces": provinces, "province_series": province_series}
 
 
-def employers_by_compliance(*, user, regency_code: str) -> list[dict]:
+def employers_by_compliance(*, user: Actor, regency_code: str) -> list[dict]:
     """Employers of a regency per compliance status: count, reported and registered workers."""
     from django.db.models import Count, Sum
 
@@ -289,7 +290,7 @@ def employers_by_compliance(*, user, regency_code: str) -> list[dict]:
     return result
 
 
-def employers_to_follow_up(*, user, regency_code: str, limit: int = 100) -> list[dict]:
+def employers_to_follow_up(*, user: Actor, regency_code: str, limit: int = 100) -> list[dict]:
     """Non-compliant employers of a regency, most unregistered workers first."""
     from django.db.models import F
 

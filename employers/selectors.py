@@ -10,24 +10,25 @@ from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.formats import date_format
 
 from accounts import permissions
+from accounts.permissions import Actor
 from participants.models import Participant, ParticipantStatus
 
 from .models import Employer, StatusProposal
 
 
-def employer_list(*, user) -> QuerySet[Employer]:
+def employer_list(*, user: Actor) -> QuerySet[Employer]:
     return permissions.employers_visible_to(
         Employer.objects.select_related("regency", "district", "branch"), user
     )
 
 
-def employer_get(*, user, pk: int) -> Employer | None:
+def employer_get(*, user: Actor, pk: int) -> Employer | None:
     """The employer if the user may see it; None otherwise (callers answer 404 either way, so
     existence is not revealed)."""
     return employer_list(user=user).filter(pk=pk).first()
 
 
-def employer_table(*, user) -> QuerySet[Employer]:
+def employer_table(*, user: Actor) -> QuerySet[Employer]:
     """The list page's rows, in the default order (the filters may re-sort)."""
     return employer_list(user=user).order_by("name", "id")
 
@@ -63,7 +64,7 @@ def employer_attach_last_visit(employers: list[Employer]) -> list[Employer]:
     return employers
 
 
-def employer_detail(*, user, employer: Employer) -> dict[str, Any]:
+def employer_detail(*, user: Actor, employer: Employer) -> dict[str, Any]:
     participants = Participant.objects.filter(employer=employer)
     cases = permissions.cases_visible_to(employer.cases.all(), user).select_related("agency")
     return {
@@ -103,7 +104,7 @@ def status_proposal_get(*, employer: Employer, pk: int) -> StatusProposal | None
     return StatusProposal.objects.filter(employer=employer, pk=pk).first()
 
 
-def status_proposals_pending(*, user) -> QuerySet[StatusProposal]:
+def status_proposals_pending(*, user: Actor) -> QuerySet[StatusProposal]:
     """Proposals waiting for the branch's decision, on employers the user may see."""
     return StatusProposal.objects.filter(
         accepted__isnull=True,
@@ -111,7 +112,7 @@ def status_proposals_pending(*, user) -> QuerySet[StatusProposal]:
     ).select_related("employer", "proposed_by_agency")
 
 
-def employer_search(*, user, text: str, limit: int = 10) -> QuerySet[Employer]:
+def employer_search(*, user: Actor, text: str, limit: int = 10) -> QuerySet[Employer]:
     """Search-as-you-type for the visit form: only employers the user may see."""
     queryset = permissions.employers_visible_to(Employer.objects.all(), user)
     text = text.strip()

@@ -6,7 +6,12 @@ from collections.abc import Iterator
 
 from django.db.models import Count, F, Min, Q, QuerySet, Window
 
-from accounts.permissions import agencies_visible_to, leads_visible_to, worker_lists_visible_to
+from accounts.permissions import (
+    Actor,
+    agencies_visible_to,
+    leads_visible_to,
+    worker_lists_visible_to,
+)
 from agencies.models import PartnerAgency
 from regions.models import Regency
 
@@ -14,11 +19,11 @@ from .models import EnrollmentLead, LeadStatus, RowOutcome, WorkerListRow, Worke
 from .validation import error_message
 
 
-def worker_list_list(*, user) -> QuerySet[WorkerListSubmission]:
+def worker_list_list(*, user: Actor) -> QuerySet[WorkerListSubmission]:
     return worker_lists_visible_to(WorkerListSubmission.objects.select_related("agency"), user)
 
 
-def worker_list_get(*, user, pk: int) -> WorkerListSubmission | None:
+def worker_list_get(*, user: Actor, pk: int) -> WorkerListSubmission | None:
     return worker_list_list(user=user).filter(pk=pk).first()
 
 
@@ -69,7 +74,7 @@ def worker_list_report_rows(
 
 def lead_list(
     *,
-    user,
+    user: Actor,
     agency_id: int | None = None,
     regency_code: str | None = None,
     status: str | None = None,
@@ -130,11 +135,11 @@ def lead_export_rows(*, leads: QuerySet[EnrollmentLead], full_nik: bool) -> Iter
         yield [nik if full_nik else nik[:6] + "*" * 10, *rest]
 
 
-def lead_get(*, user, pk: int) -> EnrollmentLead | None:
+def lead_get(*, user: Actor, pk: int) -> EnrollmentLead | None:
     return lead_list(user=user).filter(pk=pk).first()
 
 
-def lead_filter_choices(*, user) -> dict[str, QuerySet]:
+def lead_filter_choices(*, user: Actor) -> dict[str, QuerySet]:
     """Agencies and regencies that occur among the leads the user may see (filter drop-downs)."""
     scope = leads_visible_to(EnrollmentLead.objects.all(), user)
     return {
@@ -145,7 +150,7 @@ def lead_filter_choices(*, user) -> dict[str, QuerySet]:
     }
 
 
-def lead_status_counts(*, user) -> list[tuple[str, int]]:
+def lead_status_counts(*, user: Actor) -> list[tuple[str, int]]:
     """(label, count) for every lead status, zeros included, in one GROUP BY."""
     counts = dict(
         leads_visible_to(EnrollmentLead.objects.all(), user)
