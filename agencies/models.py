@@ -52,14 +52,6 @@ class PartnerAgency(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def jurisdiction_label(self) -> str:
-        if self.jurisdiction_regency_id:
-            return str(self.jurisdiction_regency)
-        if self.jurisdiction_province_id:
-            return str(self.jurisdiction_province)
-        return str(_("Nasional"))
-
 
 class AgencyContact(models.Model):
     agency = models.ForeignKey(PartnerAgency, on_delete=models.CASCADE, related_name="contacts")
