@@ -152,8 +152,8 @@ def _workforce_sql(t: dict[str, str]) -> str:
 
 
 def _participants_as_of_today_sql(t: dict[str, str]) -> tuple[str, str]:
-    """Current month: today's status. Active counts come from participant_coverage_idx
-    (status, work_regency, segment) alone, as cheap as a plain GROUP BY; participants registered
+    """Current month: today's status. Active counts come from the partial participant_active_idx
+    (work_regency, segment) alone, as cheap as a plain GROUP BY; participants registered
     after the month (future-dated) are subtracted, and the month's registrations are counted,
     with one index range probe per regency on participant_new_idx (work_regency, registered_on).
     """
@@ -186,8 +186,8 @@ def _participants_back_then_sql(t: dict[str, str]) -> tuple[str, str]:
     """A past month, with the approximation of the module docstring, counted like the current
     one instead of scanning the table (issue 14: a scan evaluating six FILTERed counts per row was
     4.5-5.6x the raw GROUP BY):
-    - active today and registered by the month end: participant_coverage_idx alone
-      (status, work_regency, segment, registered_on), the date checked on the index tuple;
+    - active today and registered by the month end: the partial participant_active_idx alone
+      (work_regency, segment, carrying registered_on), the date checked on the index tuple;
     - inactive today, registered by the month end and paid for the month or later: the partial
       participant_lapsed_paid_idx (last_paid_period, work_regency, segment, registered_on);
     - registered during the month: one index range probe per regency on participant_new_idx.
