@@ -79,11 +79,11 @@ def test_a_100000_row_list_shows_its_real_progress_while_a_real_worker_processes
     The run is held at half way until the browser has shown a bar between 0 and 100 (at most
     HOLD_LIMIT_S). Without the hold the test raced the worker against htmx's 1 s poll: the
     batches of 100,000 rows take 1-4 s depending on the machine's load (0.5 s of it reading and
-    checking on a quiet one), so whether a poll landed inside them was luck (one run here saw a single
-    intermediate sample; CI, after the other real-worker tests, saw none: issue 13). The earlier
-    tests leave no worker consuming the queue: the run's own pool thread took the list, with this
-    test's batch size, and its progress reached every poll made during the run. The worker is a
-    thread of this process, so the hold is set here."""
+    checking on a quiet one), so whether a poll landed inside them was luck (one run here saw a
+    single intermediate sample; CI, after the other real-worker tests, saw none: issue 13). The
+    earlier tests leave no worker consuming the queue: the run's own pool thread took the list,
+    with this test's batch size, and its progress reached every poll made during the run. The
+    worker is a thread of this process, so the hold is set here."""
     if real_worker is None:
         pytest.skip("needs PostgreSQL, REDIS_URL and a real Celery worker")
     settings.WORKER_LIST_BATCH_ROWS = 5_000  # twenty progress reports
