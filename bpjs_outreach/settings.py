@@ -360,6 +360,12 @@ WORKER_LIST_REQUEUE_AFTER_S = env.int("WORKER_LIST_REQUEUE_AFTER_S", default=60)
 # months after it was submitted; its counts remain. The uploaded file goes as soon as the list
 # is processed. Daily, by the `worker-lists-purge` beat entry.
 WORKER_LIST_RETENTION_MONTHS = env.int("WORKER_LIST_RETENTION_MONTHS", default=24)
+# The cells of a list as the partner typed them (every cell of an invalid row, the partner's own
+# extra columns of every row, the file's header), kept so the report and the "fix these rows"
+# file give back the file as it was sent. Personal data kept for a short window only: this many
+# days after submission the same daily purge empties them, and the report falls back to the
+# template's columns with the checked values.
+WORKER_LIST_SOURCE_CELLS_DAYS = env.int("WORKER_LIST_SOURCE_CELLS_DAYS", default=30)
 # Runs that may claim one list (retries and re-queues after crashes included) before it fails.
 WORKER_LIST_MAX_ATTEMPTS = env.int("WORKER_LIST_MAX_ATTEMPTS", default=5)
 

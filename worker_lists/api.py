@@ -84,7 +84,14 @@ _RETENTION = (
     "deleted, whether the list is done or failed. The checked rows (NIK, name, birth date, "
     f"outcome) are deleted {settings.WORKER_LIST_RETENTION_MONTHS} months after submission "
     "(setting WORKER_LIST_RETENTION_MONTHS); the list, its counts and `rows_purged_at` remain, "
-    "and the rows endpoint and reports are empty from then on."
+    "and the rows endpoint and reports are empty from then on. So that the report and the "
+    "fix-these-rows file give the list back as it was sent, the cells are also kept as typed, "
+    "for a shorter time: every cell of an invalid row, the columns of your own beyond the "
+    "template's (every row, only when the list has any; for a JSON body, keys beyond the "
+    "template's) and the header row. They are emptied "
+    f"{settings.WORKER_LIST_SOURCE_CELLS_DAYS} days after submission (setting "
+    "WORKER_LIST_SOURCE_CELLS_DAYS); the reports then show the template's columns with the "
+    "checked values."
 )
 _CREATE_DESCRIPTION = (
     "Accepted lists are processed in the background; poll the returned URL. A participant's "
@@ -458,6 +465,7 @@ class WorkerListReportApi(APIView):
 
     @extend_schema(
         operation_id="worker_lists_report",
+        description=_RETENTION,
         summary="The report: every row as sent, with its outcome and errors",
         parameters=[_FORMAT_PARAMETER],
         responses=_DOWNLOAD_RESPONSES,
@@ -474,6 +482,7 @@ class WorkerListFixRowsApi(APIView):
 
     @extend_schema(
         operation_id="worker_lists_fix_rows",
+        description=_RETENTION,
         summary="The invalid rows only, as sent, to correct and submit again",
         parameters=[_FORMAT_PARAMETER],
         responses=_DOWNLOAD_RESPONSES,

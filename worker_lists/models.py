@@ -106,6 +106,11 @@ class WorkerListSubmission(models.Model):
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     # Set when the rows were deleted at the end of the retention period (the counts remain).
     rows_purged_at = models.DateTimeField(_("baris dihapus"), null=True, blank=True)
+    # The file's header row as the partner typed it (names and order), so the report and the
+    # fix file carry the partner's own columns. Kept with the rows' source_cells and emptied with
+    # them after WORKER_LIST_SOURCE_CELLS_DAYS (services.worker_list_rows_purge); NULL means the
+    # report uses the template's columns.
+    source_header = models.JSONField(_("judul kolom asli"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -247,6 +252,12 @@ class WorkerListRow(models.Model):
         _("hasil"), max_length=20, choices=RowOutcome.choices, blank=True, db_index=False
     )
     errors = models.JSONField(_("kesalahan"), default=list, blank=True)
+    # The row's cells as typed, minimised (validation.RowChecker decides): every cell, in the
+    # file's column order, of an invalid row (so it can be corrected); only the partner's extra
+    # (non-template) columns, in their order, of any other row of a file that has such columns;
+    # NULL otherwise, so a template file costs nothing. Personal data for a short window:
+    # emptied after WORKER_LIST_SOURCE_CELLS_DAYS (services.worker_list_rows_purge).
+    source_cells = models.JSONField(_("isian asli"), null=True, blank=True)
 
     class Meta:
         ordering = ["submission", "row_number"]

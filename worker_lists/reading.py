@@ -2,7 +2,9 @@
 
 Yields one (row_number, values) pair per non-empty data row; `row_number` is the 1-based data
 row number as in the file (blank lines are skipped but still counted, so row N is the line or
-sheet row right after the header + N - 1, where the partner can find it).
+sheet row right after the header + N - 1, where the partner can find it). Each row also carries
+its cells as typed and the file's SourceLayout, so the checker can keep what the report needs
+to give the partner's own file back (validation.RowChecker.check decides what is kept).
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import zipfile
 from collections import deque
 from collections.abc import Iterator
 from operator import itemgetter
-from typing import IO
+from typing import IO, NamedTuple
 
 from django.utils.translation import gettext_lazy as _lazy
 
 FIELDS = ("nik", "full_name", "birth_date", "work_regency_code", "unit", "position")
 REQUIRED_FIELDS = ("nik", "full_name", "birth_date", "work_regency_code")
+# The template's headers, in FIELDS order (Indonesian; HEADER_ALIASES reads them back).
+TEMPLATE_HEADER = ("nik", "nama", "tanggal_lahir", "kode_kabkota", "unit_kerja", "jabatan")
 # Headers partners use, normalised (lower case, spaces and dashes as underscores).
 HEADER_ALIASES = {
     "nik": "nik",
@@ -42,8 +46,59 @@ HEADER_ALIASES = {
 _CHUNK = 1 << 20
 
 # One data row's cells in FIELDS order (an absent optional column reads as "" in a CSV, None in
-# an XLSX), then the code of a problem found while reading the row ("" or None for none).
+# an XLSX), then the code of a problem found while reading the row ("" or None for none), then
+# the row's cells in the file's column order (a list at least SourceLayout.width long; what lies
+# past the width is not the partner's) and the file's SourceLayout (None: nothing is kept).
 RawRow = tuple[object, ...]
+
+
+SOURCE_MAX_COLUMNS = 200
+
+
+class SourceLayout(NamedTuple):
+    """The columns of a file as the partner wrote them: the header (names and order, trailing
+    unnamed columns dropped), where each template field was read from and which columns are the
+    partner's own (extra) ones. Stored with the list (WorkerListSubmission.source_header) so the
+    report can give the partner's file back."""
+
+    header: list[str]
+    positions: dict[str, int]
+    extra_columns: tuple[int, ...]
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+
+def source_layout(header: list[object]) -> SourceLayout:
+    """The layout of a header row. Raises UnreadableFileError if required columns are missing."""
+    # A NUL cannot be stored (PostgreSQL's jsonb refuses it).
+    names = [
+        ("" if name is None else name if name.__class__ is str else cell_text(name)).replace(
+            "\x00", ""
+        )
+        for name in header
+    ]
+    while names and not names[-1].strip():
+        names.pop()
+    positions = _column_positions(names)
+    # A header running far to the right (a stray cell at XFD1) would make every row that many
+    # cells wide: columns past SOURCE_MAX_COLUMNS (and past the template's) are not kept.
+    del names[max(SOURCE_MAX_COLUMNS, max(positions.values()) + 1) :]
+    read = set(positions.values())
+    extra = tuple(index for index in range(len(names)) if index not in read)
+    return SourceLayout(names, positions, extra)
+
+
+class SourceRows:
+    """The (row_number, RawRow) pairs of a file, with the file's layout."""
+
+    def __init__(self, layout: SourceLayout, rows: Iterator[tuple[int, RawRow]]):
+        self.layout = layout
+        self._rows = rows
+
+    def __iter__(self) -> Iterator[tuple[int, RawRow]]:
+        return self._rows
 
 
 # Why a whole file could not be read. The list stores the code (and its parameters), never the
@@ -236,20 +291,21 @@ def _csv_open(fileobj: IO[bytes]) -> tuple[int, list[str], Iterator[tuple[int, l
     return lines, header, records()
 
 
-def _csv_rows(fileobj: IO[bytes]) -> tuple[int, Iterator[tuple[int, RawRow]]]:
+def _csv_rows(fileobj: IO[bytes]) -> tuple[int, SourceRows]:
     lines, header, records = _csv_open(fileobj)
-    positions = _column_positions(header)
-    pick, last = _cell_picker(positions)
+    layout = source_layout(header)
+    pick, last = _cell_picker(layout.positions)
+    width = max(layout.width, last + 1)
 
     def rows() -> Iterator[tuple[int, RawRow]]:
         for number, cells, problem in records:
-            if len(cells) <= last:
-                cells.extend([""] * (last + 1 - len(cells)))
+            if len(cells) < width:
+                cells.extend([""] * (width - len(cells)))
             cells.append("")
             cells.append(problem)
-            yield number, pick(cells)
+            yield number, pick(cells) + (cells, layout)
 
-    return max(lines - 1, 0), rows()
+    return max(lines - 1, 0), SourceRows(layout, rows())
 
 
 def _delimiter(first_line: str) -> str:
@@ -343,14 +399,18 @@ def _sheet_rows(workbook, sheet, width: int) -> Iterator[tuple[int, list[object]
             yield index, values
 
 
-def _xlsx_rows(fileobj: IO[bytes]) -> tuple[int, Iterator[tuple[int, RawRow]]]:
+def _xlsx_rows(fileobj: IO[bytes]) -> tuple[int, SourceRows]:
     workbook, sheet, header, declared_rows = _xlsx_open(fileobj)
     if not header or not any(cell is not None and str(cell).strip() for cell in header):
         workbook.close()
         raise UnreadableFileError("file_empty")
-    positions = _column_positions(list(header))
-    pick, last = _cell_picker(positions)
-    values = _sheet_rows(workbook, sheet, last + 1)
+    try:
+        layout = source_layout(list(header))
+    except UnreadableFileError:
+        workbook.close()
+        raise
+    pick, last = _cell_picker(layout.positions)
+    values = _sheet_rows(workbook, sheet, max(layout.width, last + 1))
 
     def rows() -> Iterator[tuple[int, RawRow]]:
         try:
@@ -359,7 +419,7 @@ def _xlsx_rows(fileobj: IO[bytes]) -> tuple[int, Iterator[tuple[int, RawRow]]]:
                     continue
                 cells.append(None)
                 cells.append(None)
-                yield index - 1, pick(cells)
+                yield index - 1, pick(cells) + (cells, layout)
         except UnreadableFileError:
             raise
         except Exception:  # a sheet broken past its header
@@ -367,7 +427,7 @@ def _xlsx_rows(fileobj: IO[bytes]) -> tuple[int, Iterator[tuple[int, RawRow]]]:
         finally:
             workbook.close()
 
-    return max(declared_rows - 1, 0), rows()
+    return max(declared_rows - 1, 0), SourceRows(layout, rows())
 
 
 def _xlsx_records(fileobj: IO[bytes]) -> tuple[list[object], Iterator[tuple[int, list[object]]]]:
@@ -400,10 +460,8 @@ def is_xlsx(fileobj: IO[bytes], filename: str = "") -> bool:
     return magic == b"PK\x03\x04" or filename.lower().endswith(".xlsx")
 
 
-def read_rows(
-    fileobj: IO[bytes], *, filename: str = ""
-) -> tuple[int, Iterator[tuple[int, RawRow]]]:
-    """(estimated data row count, row iterator). Raises UnreadableFileError."""
+def read_rows(fileobj: IO[bytes], *, filename: str = "") -> tuple[int, SourceRows]:
+    """(estimated data row count, rows with the file's layout). Raises UnreadableFileError."""
     if is_xlsx(fileobj, filename):
         return _xlsx_rows(fileobj)
     return _csv_rows(fileobj)

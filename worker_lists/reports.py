@@ -1,10 +1,15 @@
 """A list's report and its "fix these rows" file, as CSV or XLSX, streamed.
 
-Both carry the list's columns as the rows were stored (the raw file is deleted once the list is
-done: UU PDP, personal data kept no longer than needed), under the template's headers; the
-report adds the spreadsheet row number, the outcome (label and code), the row a duplicate
-repeats and the errors. The fix file holds the invalid rows only, with their errors in trailing
-columns the reader ignores, so it can be corrected and submitted again as it is.
+Both give the partner's file back from what the list stored (the raw file is deleted once the
+list is done: UU PDP, personal data kept no longer than needed): the file's own header, columns
+and column order, the partner's extra columns included, and the cells of invalid rows as they
+were typed (a date that was no date stays what it was), from the list's source_header and the
+rows' source_cells. Those are kept WORKER_LIST_SOURCE_CELLS_DAYS only; lists past that (and
+lists checked before they were kept) fall back to the template's headers with the checked
+values. The report adds the spreadsheet row number, the outcome (label and code), the row a
+duplicate repeats and the errors. The fix file holds the invalid rows only, with their errors in
+trailing columns the reader ignores, so it can be corrected and submitted again as it is. NIKs
+are masked for roles without SEE_FULL_NIK, typed ones included.
 """
 
 from __future__ import annotations
@@ -21,10 +26,16 @@ from core.identifiers import mask_nik
 
 from . import selectors
 from .models import RowOutcome, WorkerListSubmission
+from .reading import FIELDS, TEMPLATE_HEADER, SourceLayout, UnreadableFileError, source_layout
 from .validation import error_message
 
 # The template's headers: a fix file with them reads back as a list.
-_STORED_HEADER = ["nik", "nama", "tanggal_lahir", "kode_kabkota", "unit_kerja", "jabatan"]
+_STORED_HEADER = list(TEMPLATE_HEADER)
+
+
+# _stored_cells gives the fields in FIELDS order; source_cells ends a report row.
+_FIELD_INDEX = {field: index for index, field in enumerate(FIELDS)}
+_SOURCE_CELLS = 10
 
 
 def _stored_cells(row: tuple) -> list[str]:
@@ -32,9 +43,45 @@ def _stored_cells(row: tuple) -> list[str]:
     return [nik, name, birth_date.isoformat() if birth_date else "", regency, unit, position]
 
 
+def _layout(submission: WorkerListSubmission) -> SourceLayout | None:
+    """The file's columns while they are kept (None: past WORKER_LIST_SOURCE_CELLS_DAYS, or a
+    list checked before they were kept)."""
+    if not submission.source_header:
+        return None
+    try:
+        return source_layout(submission.source_header)
+    except UnreadableFileError:  # cannot happen for a header that was read; be safe anyway
+        return None
+
+
+def _file_cells(layout: SourceLayout, row: tuple) -> list[str]:
+    """A row in the file's columns: all cells as typed when the row kept them (an invalid row),
+    else the checked values in the template's columns and the kept extra columns."""
+    kept = row[_SOURCE_CELLS]
+    width = layout.width
+    if kept is not None and len(kept) == width:
+        return kept
+    cells = [""] * width
+    stored = _stored_cells(row)
+    for field, index in layout.positions.items():
+        cells[index] = stored[_FIELD_INDEX[field]]
+    if kept is not None and len(kept) == len(layout.extra_columns):
+        for index, value in zip(layout.extra_columns, kept, strict=True):
+            cells[index] = value
+    return cells
+
+
 def _original(submission: WorkerListSubmission, rows: Iterator[tuple]):
-    """(header, NIK column, [(stored row, its cells)])."""
-    return _STORED_HEADER, 0, ((row, _stored_cells(row)) for row in rows)
+    """(header, NIK column, [(stored row, its cells)]): the file's own columns while they are
+    kept, else the template's."""
+    layout = _layout(submission)
+    if layout is None:
+        return _STORED_HEADER, 0, ((row, _stored_cells(row)) for row in rows)
+    return (
+        layout.header,
+        layout.positions["nik"],
+        ((row, _file_cells(layout, row)) for row in rows),
+    )
 
 
 def _errors_text(errors: list[dict[str, str]]) -> tuple[str, str]:

@@ -49,8 +49,9 @@ def worker_list_report_rows(
 ) -> Iterator[tuple]:
     """The checked rows in file order, streamed from the database in chunks, as tuples of
     (row_number, nik, full_name, birth_date, regency_code, unit, position, outcome, errors,
-    first_row): `first_row` is the data row number of the first valid row with the same NIK,
-    the row a duplicate repeats (one window over the list, not a lookup per row)."""
+    first_row, source_cells): `first_row` is the data row number of the first valid row with the
+    same NIK, the row a duplicate repeats (one window over the list, not a lookup per row);
+    `source_cells` the cells kept as typed (see WorkerListRow.source_cells)."""
     rows = worker_list_rows(
         submission=submission, outcome=RowOutcome.INVALID if invalid_only else None
     ).annotate(
@@ -69,6 +70,7 @@ def worker_list_report_rows(
         "outcome",
         "errors",
         "first_row",
+        "source_cells",
     ).iterator(chunk_size=5000)
 
 

@@ -58,7 +58,14 @@ from .models import (
     WorkerListRow,
     WorkerListSubmission,
 )
-from .reading import FIELDS, UnreadableFileError, failure_reason, is_xlsx, read_rows
+from .reading import (
+    FIELDS,
+    TEMPLATE_HEADER,
+    UnreadableFileError,
+    failure_reason,
+    is_xlsx,
+    read_rows,
+)
 from .signals import worker_list_finished
 from .validation import CheckedRow, RowChecker
 
@@ -95,20 +102,41 @@ def _file_hash(*, reference: str, fileobj: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
+def _json_cell(value: object) -> str:
+    """A JSON value of a key beyond the template's, as one line of text (the reader takes a
+    record running over several lines for a quote left open)."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return " ".join(str(value).splitlines())
+
+
 def _rows_to_csv(rows: object) -> IO[bytes]:
-    """Stage JSON rows as a UTF-8 CSV with canonical headers, so one reader serves every format."""
+    """Stage JSON rows as a UTF-8 CSV under the template's headers, so one reader serves every
+    format and the reports read like a file's. Keys beyond the template's (the partner's own
+    columns) follow, in the order they first appear, so the reports give them back like a
+    file's extra columns."""
     if not isinstance(rows, list):
         raise SubmissionInputError("rows", _("Harus berupa daftar (array) baris."))
-    staged = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned
-    text = io.TextIOWrapper(staged, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text)
-    writer.writerow(FIELDS)
+    extra: dict[str, None] = {}
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
             raise SubmissionInputError(
                 f"rows[{index}]", _("Baris %(row)s harus berupa objek JSON.") % {"row": index + 1}
             )
-        writer.writerow(["" if row.get(field) is None else str(row[field]) for field in FIELDS])
+        extra.update(dict.fromkeys(key for key in row if key not in FIELDS))
+    staged = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned
+    text = io.TextIOWrapper(staged, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text)
+    writer.writerow([*TEMPLATE_HEADER, *(_json_cell(key) for key in extra)])
+    for row in rows:
+        writer.writerow(
+            [
+                *("" if row.get(field) is None else str(row[field]) for field in FIELDS),
+                *(_json_cell(row.get(key)) for key in extra),
+            ]
+        )
     text.detach()
     staged.seek(0)
     return staged
@@ -258,6 +286,7 @@ _ROW_COLUMNS = (
     "position",
     "outcome",
     "errors",
+    "source_cells",
 )
 _NO_ERRORS = "[]"
 # Plain strings: COPY writes them as they are, and they key the counts like OUTCOMES does.
@@ -326,6 +355,7 @@ class _Classifier:
                     *row[:7],
                     outcome,
                     _NO_ERRORS if errors is None else json.dumps(errors),
+                    row.source_cells,
                 )
             )
         return values
@@ -790,6 +820,7 @@ def _rows_load(submission: WorkerListSubmission) -> None:
                 register_lookups=counts["register_lookups"],
                 register_disclosures=counts[RowOutcome.ALREADY_COVERED] + counts[RowOutcome.LAPSED],
                 **{f"count_{outcome}": counts[outcome] for outcome in OUTCOMES},
+                source_header=rows.layout.header,
             )
             if not finished:
                 raise _ClaimLostError(submission_id)
@@ -881,6 +912,31 @@ def worker_list_rows_purge(*, now: dt.datetime | None = None) -> int:
     if purged:
         logger.info("worker lists: rows of %s lists past retention deleted", purged)
     return purged
+
+
+def worker_list_source_cells_purge(*, now: dt.datetime | None = None) -> int:
+    """Empty the cells kept as typed (rows' source_cells, the list's source_header) of lists
+    submitted more than WORKER_LIST_SOURCE_CELLS_DAYS ago: the report and the fix file then use
+    the template's columns with the checked values. One UPDATE per list, in one transaction
+    with its header. Returns the number of lists emptied. Scheduled daily with the row purge."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.WORKER_LIST_SOURCE_CELLS_DAYS)
+    expired = WorkerListSubmission.objects.filter(
+        created_at__lt=cutoff,
+        source_header__isnull=False,
+        status__in=[SubmissionStatus.DONE, SubmissionStatus.FAILED],
+    )
+    emptied = 0
+    for pk in list(expired.values_list("pk", flat=True)):
+        with transaction.atomic():
+            WorkerListRow.objects.filter(submission_id=pk, source_cells__isnull=False).update(
+                source_cells=None
+            )
+            WorkerListSubmission.objects.filter(pk=pk).update(source_header=None)
+        emptied += 1
+    if emptied:
+        logger.info("worker lists: cells as typed of %s lists past their window emptied", emptied)
+    return emptied
 
 
 # What branch staff may record after working a lead; "new" is only ever set on creation.

@@ -49,5 +49,10 @@ def worker_list_sweep_task() -> dict[str, int]:
 
 
 @shared_task(name="worker_lists.purge_expired", ignore_result=True)
-def worker_list_rows_purge_task() -> int:
-    return services.worker_list_rows_purge()
+def worker_list_rows_purge_task() -> dict[str, int]:
+    """Daily retention: rows past WORKER_LIST_RETENTION_MONTHS, cells as typed past
+    WORKER_LIST_SOURCE_CELLS_DAYS."""
+    return {
+        "rows": services.worker_list_rows_purge(),
+        "source_cells": services.worker_list_source_cells_purge(),
+    }

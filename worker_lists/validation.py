@@ -7,6 +7,7 @@ reader's language. NIK rules live in core.identifiers and are reused as they are
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Container
 from typing import NamedTuple
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.identifiers import MESSAGES as IDENTIFIER_MESSAGES
 from core.identifiers import NikChecker
 
-from .reading import RawRow, cell_text
+from .reading import RawRow, SourceLayout, cell_text
 
 ERROR_MESSAGES = {
     "nik_format": IDENTIFIER_MESSAGES["nik_format"],
@@ -132,7 +133,8 @@ def parse_birth_date_text(text: str) -> dt.date | str | None:
 
 
 class CheckedRow(NamedTuple):
-    """A checked row; `errors` is None for a valid row (no list allocated per valid row)."""
+    """A checked row; `errors` is None for a valid row (no list allocated per valid row).
+    `source_cells` is what is kept of the cells as typed, as JSON text (see source_cells)."""
 
     row_number: int
     nik: str
@@ -142,6 +144,33 @@ class CheckedRow(NamedTuple):
     unit: str
     position: str
     errors: list[dict[str, str]] | None
+    source_cells: str | None = None
+
+
+def _typed(value: object) -> str:
+    """A cell as the partner typed it, for the report and the fix file: text as it is (a NUL
+    removed: PostgreSQL cannot store it), other cells as cell_text shows them."""
+    if value.__class__ is str:
+        return value.replace("\x00", "") if "\x00" in value else value
+    return cell_text(value).replace("\x00", "")
+
+
+def source_cells(cells: list, layout: SourceLayout | None, *, invalid: bool) -> str | None:
+    """The cells of a row kept with it (WorkerListRow.source_cells), minimised: every cell of an
+    invalid row in the file's column order (the partner corrects it from the fix file), only the
+    partner's extra columns of any other row (the checked columns hold the rest), None when
+    there is nothing to keep (a template file's valid rows cost nothing)."""
+    if layout is None:
+        return None
+    if invalid:
+        kept = [_typed(cells[index]) for index in range(layout.width)]
+    elif layout.extra_columns:
+        kept = [_typed(cells[index]) for index in layout.extra_columns]
+        if not any(kept):
+            return None
+    else:
+        return None
+    return json.dumps(kept, ensure_ascii=False)
 
 
 def _add(errors: list | None, field: str, code: str) -> list[dict[str, str]]:
@@ -227,6 +256,8 @@ class RowChecker:
             unit_value,
             position_value,
             problem,
+            cells,
+            layout,
         ) = raw
         errors = [{"field": "row", "code": problem}] if problem else None
         nik = nik_value.strip() if nik_value.__class__ is str else cell_text(nik_value)
@@ -289,6 +320,9 @@ class RowChecker:
             unit[:_UNIT_LIMIT],
             position[:_POSITION_LIMIT],
             errors,
+            None
+            if layout is None or (errors is None and not layout.extra_columns)
+            else source_cells(cells, layout, invalid=errors is not None),
         )
 
 

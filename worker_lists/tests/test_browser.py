@@ -1,7 +1,7 @@
 """An HR officer of a regional government in a real browser (Debian's chromium via Playwright):
 downloads the template, uploads a list as their spreadsheet saved it (dd/mm/yyyy dates, regency
-codes without the dot), reads the report and downloads the rows to fix. Screenshots go to
-artifacts/screenshots/."""
+codes without the dot, a column of the office's own), reads the report and downloads the rows to
+fix, which keep that column and the cells as typed. Screenshots go to artifacts/screenshots/."""
 
 import csv
 import io
@@ -23,14 +23,16 @@ def _media(settings, tmp_path):
 
 
 def office_list(path: Path) -> Path:
-    """As a regional office's spreadsheet saves CSV: semicolons, Windows-1252, day-first dates."""
+    """As a regional office's spreadsheet saves CSV: semicolons, Windows-1252, day-first dates,
+    and a column of the office's own (keterangan)."""
     text = io.StringIO(newline="")
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-    writer.writerow(INDONESIAN_HEADERS)
-    writer.writerow([nik(1), "Siti Müller", "12/04/1990", "3673", "Dinas Pendidikan", "Guru"])
-    writer.writerow([nik(2), "Budi Santoso", "31/02/1990", "3673", "Dinas Pendidikan", "Staf"])
-    writer.writerow([nik(1), "Siti Müller", "12/04/1990", "3673", "Dinas Pendidikan", "Guru"])
-    writer.writerow([nik(3), "Ani Lestari", "12-04-1990", "3671", "Satpol PP", "Anggota"])
+    office = ["Dinas Pendidikan"]
+    writer.writerow([*INDONESIAN_HEADERS, "keterangan"])
+    writer.writerow([nik(1), "Siti Müller", "12/04/1990", "3673", *office, "Guru", "SK 12"])
+    writer.writerow([nik(2), "Budi Santoso", "31/02/1990", "3673", *office, "Staf", "SK 13"])
+    writer.writerow([nik(1), "Siti Müller", "12/04/1990", "3673", *office, "Guru", "SK 12"])
+    writer.writerow([nik(3), "Ani Lestari", "12-04-1990", "3671", "Satpol PP", "Anggota", ""])
     path.write_bytes(text.getvalue().encode("cp1252"))
     return path
 
@@ -75,16 +77,26 @@ def test_an_hr_officer_uploads_an_office_list_and_downloads_the_rows_to_fix(
 
     report = load_workbook(io.BytesIO(_download(page, "text=Unduh laporan (XLSX)"))).active
     rows = [[cell.value for cell in row] for row in report.iter_rows()]
-    assert rows[0][:7] == ["baris_excel", *INDONESIAN_HEADERS]
+    assert rows[0][:8] == ["baris_excel", *INDONESIAN_HEADERS, "keterangan"]
     assert rows[1][0] == 2
-    # Read back as the list was understood: dd/mm/yyyy and 3673 became a date and 36.73.
+    # Valid rows read back as the list was understood: dd/mm/yyyy and 3673 became a date and
+    # 36.73; the office's own column is there.
     assert rows[1][3:5] == ["1990-04-12", "36.73"]
-    assert rows[3][8:10] == ["duplicate_in_list", 2]
+    assert rows[1][7] == "SK 12"
+    assert rows[3][9:11] == ["duplicate_in_list", 2]
 
     fix = load_workbook(io.BytesIO(_download(page, "[data-testid=fix-xlsx]"))).active
     fix_rows = [[cell.value for cell in row] for row in fix.iter_rows()]
-    assert fix_rows[0][:6] == INDONESIAN_HEADERS
+    assert fix_rows[0][:7] == [*INDONESIAN_HEADERS, "keterangan"]
     assert len(fix_rows) == 2
-    assert fix_rows[1][:2] == [nik(2), "Budi Santoso"]
-    assert fix_rows[1][2] in ("", None)  # 31/02/1990 is no date: left for the officer to type
+    # As the officer typed it, to correct: 31/02/1990 is no date; the extra column survives.
+    assert fix_rows[1][:7] == [
+        nik(2),
+        "Budi Santoso",
+        "31/02/1990",
+        "3673",
+        "Dinas Pendidikan",
+        "Staf",
+        "SK 13",
+    ]
     context.close()

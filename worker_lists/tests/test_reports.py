@@ -62,9 +62,9 @@ def test_the_report_shows_labels_codes_errors_and_the_row_a_duplicate_repeats(
     table = csv_download(api_client.get(f"{API}{processed_list.pk}/report.csv"))
 
     invalid, duplicate = table[2], table[3]
-    assert (invalid[0], invalid[7], invalid[8]) == ("3", "Tidak valid", "invalid")
-    assert invalid[10] == "birth_date_invalid"
-    assert (duplicate[0], duplicate[7], duplicate[8], duplicate[9]) == (
+    assert (invalid[0], invalid[8], invalid[9]) == ("3", "Tidak valid", "invalid")
+    assert invalid[11] == "birth_date_invalid"
+    assert (duplicate[0], duplicate[8], duplicate[9], duplicate[10]) == (
         "4",
         "Ganda dalam daftar",
         "duplicate_in_list",
@@ -78,18 +78,16 @@ def test_the_report_answers_in_english_when_asked(processed_list, api_client):
     )
 
     assert table[0][0] == "excel_row"
-    assert table[1][7] == "New lead"
+    assert table[1][8] == "New lead"
 
 
 def test_the_fix_file_holds_only_the_invalid_rows(processed_list, api_client):
     table = csv_download(api_client.get(f"{API}{processed_list.pk}/fix.csv"))
 
-    assert table[0] == [*INDONESIAN_HEADERS, "baris_asal_excel", "kesalahan"]
+    assert table[0] == [*INDONESIAN_HEADERS, "keterangan", "baris_asal_excel", "kesalahan"]
     assert len(table) == 2
-    # The raw file is gone once the list is done: an unreadable date was never stored.
-    assert table[1][:3] == [nik(2), "Pekerja 2", ""]
-    assert table[1][6] == "3"
-    assert "birth_date" in table[1][7]
+    assert table[1][7] == "3"
+    assert "birth_date" in table[1][8]
 
 
 def test_the_fix_file_corrected_can_be_sent_again_as_it_is(processed_list, api_client, agency):
