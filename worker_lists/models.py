@@ -257,6 +257,14 @@ class WorkerListRow(models.Model):
                 fields=["submission", "row_number"], name="worker_list_row_unique"
             ),
         ]
+        # Index review (issue 14): each index below is written once per row of a million-row
+        # list, so each must serve a read. The primary key is Django's (admin, ORM). The
+        # unique (submission, row_number) keeps a re-run from doubling rows and serves the
+        # report and the row pages in file order. (submission, outcome, row_number) serves the
+        # row page's and the API's outcome filter and the invalid-rows report, which would
+        # otherwise walk every row of a long list to page through its 2% invalid ones. None can
+        # be deferred: the table is shared by all lists, so indexes cannot be dropped and
+        # rebuilt around one list's load.
         indexes = [
             models.Index(
                 fields=["submission", "outcome", "row_number"], name="worker_list_row_outcome_idx"

@@ -436,6 +436,7 @@ def _normalised_name(column: str) -> str:
 
 def _rows_match_participants(submission: WorkerListSubmission) -> int:
     """Match the staged new leads against the participant register, before any row is stored.
+    Returns the number of rows matched (whatever their outcome).
 
     A participant's status is disclosed (already covered / lapsed) only when the row matches
     the register on NIK, name (case- and whitespace-insensitive) and birth date, the way BPJS's
@@ -443,14 +444,33 @@ def _rows_match_participants(submission: WorkerListSubmission) -> int:
     outside it are already invalid). A NIK in the register with another name or birth date is
     `needs_verification`: no status, no lead, and the agency is asked to check the row.
 
-    One join for the whole list, on the run's temporary staging table (no WAL, no index): for a
-    long list the planner hashes the list and reads the participants once; for a short one it
-    probes the NIK index. Returns the number of rows matched (whatever their outcome).
+    One statement for the whole list, on the run's temporary staging table (no WAL, no index).
+    On PostgreSQL each staged row probes the register's NIK index (a LATERAL subquery): left to
+    itself the planner hashes the list and reads all ten million participants, measured 6 s
+    against 0.5 s for probes at 100,000 rows and 11.5 s against 8.3 s at 1,000,000 (2026-11-26).
     """
     participant = _quoted(Participant)
     same_name = f"{_normalised_name(f'{_STAGING}.full_name')} = {_normalised_name('p.full_name')}"
     same_person = f"{same_name} AND p.birth_date = {_STAGING}.birth_date"
-    jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
+    if connection.vendor == "postgresql":
+        jsonb = "::jsonb"
+        register = f"""
+            FROM (
+                SELECT s.row_number AS staged_row, r.full_name, r.birth_date, r.status
+                FROM {_STAGING} s CROSS JOIN LATERAL (
+                    SELECT full_name, birth_date, status FROM {participant}
+                    WHERE nik = s.nik LIMIT 1
+                ) r
+                WHERE s.outcome = %(new_lead)s
+            ) p
+            WHERE {_STAGING}.row_number = p.staged_row
+        """
+    else:
+        jsonb = ""
+        register = f"""
+            FROM {participant} p
+            WHERE {_STAGING}.outcome = %(new_lead)s AND p.nik = {_STAGING}.nik
+        """
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -460,8 +480,7 @@ def _rows_match_participants(submission: WorkerListSubmission) -> int:
                     ELSE %(needs_verification)s END,
                 errors = CASE WHEN {same_person} THEN {_STAGING}.errors
                     ELSE %(verify_errors)s{jsonb} END
-            FROM {participant} p
-            WHERE {_STAGING}.outcome = %(new_lead)s AND p.nik = {_STAGING}.nik
+            {register}
             """,
             {
                 "active": ParticipantStatus.ACTIVE,
@@ -789,9 +808,11 @@ def _rows_load(submission: WorkerListSubmission) -> None:
             phases.lap("open")
             postgres = connection.vendor == "postgresql"
             if postgres:
-                # Room to hash and sort a million staged rows without spilling to disk.
+                # Room to hash and sort a million staged rows without spilling to disk; no JIT
+                # (its compilation cost more than it saved on these statements).
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL work_mem = '128MB'")
+                    cursor.execute("SET LOCAL jit = off")
             _parents_lock(submission)
             WorkerListRow.objects.filter(submission_id=submission_id).delete()
             _staging_create()
