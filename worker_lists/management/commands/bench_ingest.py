@@ -40,7 +40,7 @@ from agencies.models import AgencyAPIKey, AgencyKind, PartnerAgency
 from participants.models import Participant
 from participants.synthetic import participants_generate
 from regions.models import District
-from worker_lists.models import EnrollmentLead, WorkerListRow
+from worker_lists.models import EnrollmentLead, WorkerListRow, WorkerListSubmission
 
 MIN_PARTICIPANTS = 1_000_000
 HOST = "127.0.0.1"
@@ -321,8 +321,11 @@ class Command(BaseCommand):
             raise CommandError(f"{stored} rows stored, {count} sent")
         floor_s, floor_rows, floor_leads = _copy_floor(submission_id, workdir)
         copy_s = _copy_raw(path)
-        started = dt.datetime.fromisoformat(detail["started_at"])
-        finished = dt.datetime.fromisoformat(detail["finished_at"])
+        # Read now, not from the poll that saw `done`: finished_at is rewritten just after
+        # COMMIT, so the poll can still see the time set before it.
+        started, finished = WorkerListSubmission.objects.filter(pk=submission_id).values_list(
+            "started_at", "finished_at"
+        )[0]
         return {
             "worker_s": (finished - started).total_seconds(),
             "rows": count,
