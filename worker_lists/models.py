@@ -242,7 +242,7 @@ class WorkerListRow(models.Model):
     regency_code = models.CharField(_("kode kab/kota"), max_length=16, blank=True)
     unit = models.CharField(_("unit kerja"), max_length=200, blank=True)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
-    # Blank while the row waits for classification.
+    # Settled before the row is written, never updated afterwards (services._rows_load).
     outcome = models.CharField(
         _("hasil"), max_length=20, choices=RowOutcome.choices, blank=True, db_index=False
     )

@@ -434,7 +434,7 @@ def _normalised_name(column: str) -> str:
     return f"LOWER(TRIM(REPLACE(REPLACE(REPLACE(REPLACE({column}, CHAR(9), ' '), '  ', ' '), '  ', ' '), '  ', ' ')))"  # noqa: E501
 
 
-def _rows_match_participants(submission: WorkerListSubmission) -> int:
+def _rows_match_participants() -> int:
     """Match the staged new leads against the participant register, before any row is stored.
     Returns the number of rows matched (whatever their outcome).
 
@@ -832,7 +832,7 @@ def _rows_load(submission: WorkerListSubmission) -> None:
             phases.lap("read_check_stage")
             # Every valid first row of a NIK is one register lookup (the agency's matching volume).
             lookups = classifier.counts[_NEW_LEAD]
-            matched = _rows_match_participants(submission)
+            matched = _rows_match_participants()
             phases.lap("match")
             created = _leads_create(submission)
             phases.lap("leads")
