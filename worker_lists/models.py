@@ -247,7 +247,7 @@ class WorkerListRow(models.Model):
     regency_code = models.CharField(_("kode kab/kota"), max_length=16, blank=True)
     unit = models.CharField(_("unit kerja"), max_length=200, blank=True)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
-    # Blank while the row waits for classification.
+    # Settled before the row is written, never updated afterwards (services._rows_load).
     outcome = models.CharField(
         _("hasil"), max_length=20, choices=RowOutcome.choices, blank=True, db_index=False
     )
@@ -268,6 +268,14 @@ class WorkerListRow(models.Model):
                 fields=["submission", "row_number"], name="worker_list_row_unique"
             ),
         ]
+        # Index review (issue 14): each index below is written once per row of a million-row
+        # list, so each must serve a read. The primary key is Django's (admin, ORM). The
+        # unique (submission, row_number) keeps a re-run from doubling rows and serves the
+        # report and the row pages in file order. (submission, outcome, row_number) serves the
+        # row page's and the API's outcome filter and the invalid-rows report, which would
+        # otherwise walk every row of a long list to page through its 2% invalid ones. None can
+        # be deferred: the table is shared by all lists, so indexes cannot be dropped and
+        # rebuilt around one list's load.
         indexes = [
             models.Index(
                 fields=["submission", "outcome", "row_number"], name="worker_list_row_outcome_idx"
@@ -376,6 +384,20 @@ class EnrollmentLead(models.Model):
             # Agency first, so the same index serves an agency's leads (scoping, panels).
             models.UniqueConstraint(fields=["agency", "nik"], name="lead_unique_per_agency_nik"),
         ]
+        # Index review (issue 14), each index paid per new lead (870,000 for a 1M-row list):
+        # - the unique (agency, nik): the ON CONFLICT target (one lead per agency and NIK) and
+        #   an agency's own leads (scoping, panels, the coverage GROUP BY by agency);
+        # - (branch, status) and (work_regency, status): branch staff's lead lists (scoped by
+        #   branch, filtered by status) and the regency filter;
+        # - employer and status_changed_by: partial, NULL on every new lead, so never written
+        #   at ingest;
+        # - the trigram GIN on UPPER(full_name) (migration 0010): the lead name search. The
+        #   dearest at ingest by far (870,001 leads inserted in 8.3 s without it, 26.1 s with
+        #   it, same loaded machine); kept, because the search needs it at millions of leads.
+        #   Deferring it through GIN's pending list (gin_pending_list_limit 1 GB) was measured
+        #   and not kept: 17.6 s to insert plus 6.0 s to merge the list afterwards, and every
+        #   search scans the pending list until then.
+        # Nothing here can be dropped and rebuilt around one list: the table is shared.
         indexes = [
             models.Index(fields=["branch", "status"], name="lead_branch_status_idx"),
             models.Index(fields=["work_regency", "status"], name="lead_regency_status_idx"),

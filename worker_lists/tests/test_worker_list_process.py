@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from participants.models import ParticipantStatus
 from participants.tests.factories import ParticipantFactory
@@ -162,6 +164,43 @@ def test_counts_add_up_per_outcome(world, agency):
         "new_lead": 1,
     }
     assert submission.progress == {"processed": 4, "total": 4}
+
+
+def test_each_row_is_stored_once_with_its_final_outcome(world, agency):
+    # Issue 14: the outcome is settled before a row is stored, not by UPDATEs of stored rows.
+    covered = ParticipantFactory(work_regency_id="36.73", birth_date=BIRTH, serial=9001)
+    other = ParticipantFactory(work_regency_id="36.73", birth_date=BIRTH, serial=9002)
+    EnrollmentLead.objects.create(
+        nik=nik(4), full_name="Pekerja Sintetis 4", agency=agency, work_regency_id="36.73"
+    )
+    rows = [
+        worker(1),
+        worker(2, nik=covered.nik, full_name=covered.full_name),
+        worker(3, nik=other.nik, full_name="Orang Lain"),
+        worker(4),
+        worker(1),
+        worker(6, full_name=""),
+    ]
+    submission = submit_file(agency=agency, data=csv_bytes(rows))
+    row_table = WorkerListRow._meta.db_table
+
+    with CaptureQueriesContext(connection) as queries:
+        worker_list_process(submission_id=submission.pk)
+
+    row_updates = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith("UPDATE") and row_table in query["sql"]
+    ]
+    assert row_updates == []
+    assert outcomes(submission) == {
+        1: RowOutcome.NEW_LEAD,
+        2: RowOutcome.ALREADY_COVERED,
+        3: RowOutcome.NEEDS_VERIFICATION,
+        4: RowOutcome.EXISTING_LEAD,
+        5: RowOutcome.DUPLICATE_IN_LIST,
+        6: RowOutcome.INVALID,
+    }
 
 
 def test_a_second_list_of_the_same_agency_does_not_duplicate_the_lead(world, agency):
