@@ -317,12 +317,21 @@ class EnrollmentLead(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # Work regency and branch: no database constraint either, by decision (issue 14): their
+    # deferred checks were 4-5 s of COMMIT for a million-lead list, one check per lead against
+    # a few hundred distinct parents. The ingest, the only writer of leads, keeps the integrity
+    # instead: it locks the regencies and branches its leads will reference FOR KEY SHARE (the
+    # lock a constraint check takes) before inserting, and takes them from a join with those
+    # tables in the insert itself (services._lead_parents_lock, _leads_create), so every
+    # reference exists and cannot be deleted before the run commits. Deleting a regency or
+    # branch with leads is refused by Django (PROTECT); both are reference data.
     work_regency = models.ForeignKey(
         "regions.Regency",
         on_delete=models.PROTECT,
         related_name="leads",
         verbose_name=_("kab/kota tempat kerja"),
         db_index=False,
+        db_constraint=False,
     )
     branch = models.ForeignKey(
         "regions.BranchOffice",
@@ -332,6 +341,7 @@ class EnrollmentLead(models.Model):
         related_name="leads",
         verbose_name=_("kantor cabang"),
         db_index=False,
+        db_constraint=False,
     )
     employer = models.ForeignKey(
         "employers.Employer",

@@ -46,7 +46,7 @@ from accounts.permissions import Actor
 from agencies.models import PartnerAgency
 from core.api_errors import ServiceError
 from participants.models import Participant, ParticipantStatus
-from regions.models import BranchRegency, District, Regency
+from regions.models import BranchOffice, BranchRegency, District, Regency
 
 from .models import (
     OUTCOMES,
@@ -562,6 +562,30 @@ def _rows_mark_existing_leads(
         )
 
 
+def _lead_parents_lock() -> None:
+    """The regencies and branches the new leads will reference, locked FOR KEY SHARE until the
+    run commits: what the lead -> regency and lead -> branch constraints would check, once per
+    parent instead of once per lead (see EnrollmentLead.work_regency)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite: one writer at a time; nothing can delete them meanwhile
+    regency = _quoted(Regency)
+    branch = _quoted(BranchOffice)
+    branch_regency = _quoted(BranchRegency)
+    used = f"SELECT DISTINCT regency_code FROM {_STAGING} WHERE outcome = %(new_lead)s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {regency} WHERE code IN ({used}) FOR KEY SHARE",
+            {"new_lead": RowOutcome.NEW_LEAD},
+        )
+        cursor.execute(
+            f"""SELECT 1 FROM {branch} WHERE id IN (
+                    SELECT branch_id FROM {branch_regency}
+                    WHERE is_primary AND regency_id IN ({used})
+                ) FOR KEY SHARE""",
+            {"new_lead": RowOutcome.NEW_LEAD},
+        )
+
+
 def _leads_create(submission: WorkerListSubmission) -> int:
     """One lead per staged new NIK and agency, for the primary branch of the work regency.
     Returns the number of leads created.
@@ -571,6 +595,8 @@ def _leads_create(submission: WorkerListSubmission) -> int:
     """
     lead = _quoted(EnrollmentLead)
     branch_regency = _quoted(BranchRegency)
+    regency = _quoted(Regency)
+    _lead_parents_lock()
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -578,10 +604,11 @@ def _leads_create(submission: WorkerListSubmission) -> int:
                 nik, full_name, birth_date, agency_id, work_regency_id, branch_id, unit,
                 position, status, created_at, first_submission_id
             )
-            SELECT s.nik, s.full_name, s.birth_date, %(agency)s, s.regency_code, br.branch_id,
+            SELECT s.nik, s.full_name, s.birth_date, %(agency)s, r.code, br.branch_id,
                    s.unit, s.position, %(status)s, %(now)s, %(submission)s
             FROM {_STAGING} s
-            LEFT JOIN {branch_regency} br ON br.regency_id = s.regency_code AND br.is_primary
+            JOIN {regency} r ON r.code = s.regency_code
+            LEFT JOIN {branch_regency} br ON br.regency_id = r.code AND br.is_primary
             WHERE s.outcome = %(new_lead)s
             ORDER BY s.nik
             ON CONFLICT (agency_id, nik) DO NOTHING

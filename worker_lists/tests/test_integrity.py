@@ -5,6 +5,8 @@ import pytest
 from django.db import OperationalError, connection, connections, transaction
 from django.urls import reverse
 
+from regions.models import BranchRegency
+from worker_lists import services
 from worker_lists.models import (
     EnrollmentLead,
     SubmissionStatus,
@@ -91,3 +93,47 @@ def test_a_run_holds_its_list_and_agency_so_neither_can_be_deleted_meanwhile(
 
     assert refused == ["worker_lists_workerlistsubmission", "agencies_partneragency"]
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.postgres
+def test_a_run_holds_the_regencies_and_branches_its_new_leads_reference(
+    on_postgres, transactional_db, world, agency, monkeypatch
+):
+    """Lead -> regency and lead -> branch have no database constraint (EnrollmentLead.work_regency):
+    the run locks the parents its leads reference, as the constraint check would."""
+    branch_id = BranchRegency.objects.get(regency_id="36.73", is_primary=True).branch_id
+    other_regency = BranchRegency.objects.exclude(regency_id="36.73").values_list(
+        "regency_id", flat=True
+    )[0]
+    monkeypatch.setattr("worker_lists.services._enqueue", lambda submission_id: True)
+    submission = submit_file(agency=agency, data=csv_bytes([worker(1)]))
+    other = connections.create_connection("default")
+    refused = []
+    original = services._lead_parents_lock
+
+    def lock_then_probe():
+        original()
+        for table, column, key in (
+            ("regions_regency", "code", "36.73"),
+            ("regions_branchoffice", "id", branch_id),
+            ("regions_regency", "code", other_regency),
+        ):
+            try:
+                with other.cursor() as cursor:
+                    cursor.execute(
+                        f"SELECT 1 FROM {table} WHERE {column} = %s FOR UPDATE NOWAIT", [key]
+                    )
+                other.rollback()
+            except OperationalError:
+                refused.append((table, key))
+                other.rollback()
+
+    monkeypatch.setattr(services, "_lead_parents_lock", lock_then_probe)
+    try:
+        worker_list_process(submission_id=submission.pk)
+    finally:
+        other.close()
+
+    assert refused == [("regions_regency", "36.73"), ("regions_branchoffice", branch_id)]
+    lead = EnrollmentLead.objects.get()
+    assert (lead.work_regency_id, lead.branch_id) == ("36.73", branch_id)
