@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from django.db.models import Count, F, Min, Q, QuerySet, Window
+from django.db.models import F, Min, Q, QuerySet, Sum, Window
 
 from accounts.permissions import (
     Actor,
     agencies_visible_to,
+    lead_tallies_visible_to,
     leads_visible_to,
     worker_lists_visible_to,
 )
 from agencies.models import PartnerAgency
 from regions.models import Regency
 
-from .models import EnrollmentLead, LeadStatus, RowOutcome, WorkerListRow, WorkerListSubmission
+from .models import (
+    EnrollmentLead,
+    LeadStatus,
+    LeadTally,
+    RowOutcome,
+    WorkerListRow,
+    WorkerListSubmission,
+)
 from .validation import error_message
 
 
@@ -72,6 +81,10 @@ def worker_list_report_rows(
     ).iterator(chunk_size=5000)
 
 
+def _lead_search_is_nik(search: str) -> bool:
+    return search.isdigit() and len(search) == 16
+
+
 def lead_list(
     *,
     user: Actor,
@@ -84,7 +97,7 @@ def lead_list(
         EnrollmentLead.objects.select_related("agency", "work_regency", "branch"), user
     )
     search = search.strip()
-    if search.isdigit() and len(search) == 16:
+    if _lead_search_is_nik(search):
         leads = leads.filter(nik=search)
     elif search:
         leads = leads.filter(full_name__icontains=search)
@@ -95,6 +108,51 @@ def lead_list(
     if status:
         leads = leads.filter(status=status)
     return leads
+
+
+def _lead_tallies(*, user: Actor) -> QuerySet[LeadTally]:
+    """The tally rows of the leads the user may see, zeros left out."""
+    return lead_tallies_visible_to(LeadTally.objects.filter(count__gt=0), user)
+
+
+# A name search counts its matches up to here: beyond, a trigram match over millions of leads
+# costs more than the page (issue 14); the page says "more than" and asks for a narrower search.
+LEAD_SEARCH_COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class LeadTotal:
+    count: int
+    # True when there are more than `count` (a name search counted up to its cap).
+    more: bool = False
+
+
+def lead_total(
+    *,
+    user: Actor,
+    leads: QuerySet[EnrollmentLead],
+    agency_id: int | None = None,
+    regency_code: str | None = None,
+    status: str | None = None,
+    search: str = "",
+) -> LeadTotal:
+    """How many leads `leads` (lead_list with these filters) holds, without counting them:
+    from the tally when there is no search; a NIK search counts its few rows; a name search
+    counts up to LEAD_SEARCH_COUNT_CAP."""
+    search = search.strip()
+    if _lead_search_is_nik(search):
+        return LeadTotal(leads.count())
+    if search:
+        found = leads.order_by()[: LEAD_SEARCH_COUNT_CAP + 1].count()
+        return LeadTotal(min(found, LEAD_SEARCH_COUNT_CAP), more=found > LEAD_SEARCH_COUNT_CAP)
+    tallies = _lead_tallies(user=user)
+    if agency_id:
+        tallies = tallies.filter(agency_id=agency_id)
+    if regency_code:
+        tallies = tallies.filter(work_regency_id=regency_code)
+    if status:
+        tallies = tallies.filter(status=status)
+    return LeadTotal(tallies.aggregate(total=Sum("count"))["total"] or 0)
 
 
 LEAD_EXPORT_HEADER = [
@@ -140,23 +198,24 @@ def lead_get(*, user: Actor, pk: int) -> EnrollmentLead | None:
 
 
 def lead_filter_choices(*, user: Actor) -> dict[str, QuerySet]:
-    """Agencies and regencies that occur among the leads the user may see (filter drop-downs)."""
-    scope = leads_visible_to(EnrollmentLead.objects.all(), user)
+    """Agencies and regencies that occur among the leads the user may see (filter drop-downs),
+    read from the lead tally."""
+    present = _lead_tallies(user=user)
     return {
         "agencies": agencies_visible_to(PartnerAgency.objects.all(), user).filter(
-            pk__in=scope.values("agency_id")
+            pk__in=present.values("agency_id")
         ),
-        "regencies": Regency.objects.filter(pk__in=scope.values("work_regency_id")),
+        "regencies": Regency.objects.filter(pk__in=present.values("work_regency_id")),
     }
 
 
 def lead_status_counts(*, user: Actor) -> list[tuple[str, int]]:
-    """(label, count) for every lead status, zeros included, in one GROUP BY."""
+    """(label, count) for every lead status, zeros included, from the lead tally."""
     counts = dict(
-        leads_visible_to(EnrollmentLead.objects.all(), user)
+        _lead_tallies(user=user)
         .order_by()
         .values_list("status")
-        .annotate(count=Count("id"))
-        .values_list("status", "count")
+        .annotate(total=Sum("count"))
+        .values_list("status", "total")
     )
     return [(label, counts.get(status, 0)) for status, label in LeadStatus.choices]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import Ability, ability_required_page, can, can_update_lead
 from core.exports import EXPORT_FORMATS, export_response
+from core.pagination import KnownCountPaginator
 
 from . import reports, selectors, services
 from .forms import LeadFilterForm, LeadSearchForm, RowFilterForm, WorkerListUploadForm
@@ -108,13 +109,13 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     search = request.session.get(LEAD_SEARCH_SESSION_KEY, "")
     filters = LeadFilterForm(request.GET, **selectors.lead_filter_choices(user=request.user))
     values = filters.cleaned_data if filters.is_valid() else {}
-    leads = selectors.lead_list(
-        user=request.user,
-        agency_id=values["agency"].pk if values.get("agency") else None,
-        regency_code=values["regency"].pk if values.get("regency") else None,
-        status=values.get("status") or None,
-        search=search,
-    )
+    chosen = {
+        "agency_id": values["agency"].pk if values.get("agency") else None,
+        "regency_code": values["regency"].pk if values.get("regency") else None,
+        "status": values.get("status") or None,
+        "search": search,
+    }
+    leads = selectors.lead_list(user=request.user, **chosen)
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:
         return export_response(
@@ -126,7 +127,9 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             filename="prospek",
             sheet_title="prospek",
         )
-    page = Paginator(leads, 50).get_page(request.GET.get("page"))
+    # Counted from the lead tally (a search: capped), not by COUNT(*) over millions of leads.
+    total = selectors.lead_total(user=request.user, leads=leads, **chosen)
+    page = KnownCountPaginator(leads, 50, count=total.count).get_page(request.GET.get("page"))
     for lead in page.object_list:
         lead.editable = can_update_lead(request.user, lead)
     query = request.GET.copy()
@@ -140,6 +143,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             "search_form": LeadSearchForm(initial={"q": search}),
             "search": search,
             "leads": page,
+            "more_leads": total.more,
             "work_outcomes": [(s, LeadStatus(s).label) for s in LEAD_WORK_OUTCOMES],
             "status_counts": selectors.lead_status_counts(user=request.user),
             "query": query.urlencode(),

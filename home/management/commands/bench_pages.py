@@ -39,7 +39,14 @@ from coverage.services import coverage_compute, period_start
 from employers.models import Employer
 from participants.models import Participant
 from regions.models import BranchOffice, Province
-from worker_lists.models import EnrollmentLead, LeadStatus, SubmissionStatus, WorkerListSubmission
+from worker_lists.models import (
+    EnrollmentLead,
+    LeadStatus,
+    LeadTally,
+    SubmissionStatus,
+    WorkerListSubmission,
+)
+from worker_lists.services import lead_tally_rebuild
 from worker_lists.views import LEAD_SEARCH_SESSION_KEY
 
 HOST = "127.0.0.1"
@@ -151,7 +158,8 @@ class Command(BaseCommand):
                     {**params, "start": have + 1, "stop": lists},
                 )
             have = EnrollmentLead.objects.filter(agency_id__in=agency_ids).count()
-            if have < leads:
+            generated_leads = have < leads
+            if generated_leads:
                 self.stdout.write(f"generating {leads - have:,} synthetic leads ...")
                 began = time.perf_counter()
                 # Built after the bulk insert: maintaining a trigram index row by row is slow.
@@ -189,6 +197,9 @@ class Command(BaseCommand):
                 f"CREATE INDEX IF NOT EXISTS {LEAD_TRGM_INDEX} ON {t['lead']} "
                 "USING gin ((UPPER(full_name::text)) gin_trgm_ops)"
             )
+            # The leads above bypass the ingest: recount the tally the lead list reads.
+            if not LeadTally.objects.exists() or generated_leads:
+                lead_tally_rebuild()
             have = Employer.objects.filter(npp__startswith=PREFIX).count()
             if have < employers:
                 self.stdout.write(f"generating {employers - have:,} synthetic employers ...")
