@@ -147,10 +147,13 @@ class Command(BaseCommand):
                     INSERT INTO {t["list"]} (reference, idempotency_key, content_hash,
                         source_format, original_filename, file, status, failure_reason,
                         processed_rows, total_rows, count_invalid, count_duplicate_in_list,
-                        count_already_covered, count_lapsed, count_new_lead, created_at,
-                        agency_id)
+                        count_already_covered, count_lapsed, count_new_lead,
+                        count_needs_verification, count_existing_lead, register_lookups,
+                        register_disclosures, attempts, created_at, finished_at, agency_id)
                     SELECT %(prefix)s || ' daftar ' || g, '', md5(g::text), 'csv', '', '',
-                           %(done)s, '', 5000, 5000, 50, 20, 3000, 400, 1530,
+                           %(done)s, '', 5000, 5000, 50, 20, 3000, 400, 1530, 0, 0, 4930,
+                           3400, 1,
+                           now() - (g %% 300) * interval '1 day',
                            now() - (g %% 300) * interval '1 day',
                            (%(agencies)s::bigint[])[1 + g %% cardinality(%(agencies)s::bigint[])]
                     FROM generate_series(%(start)s, %(stop)s) AS g
