@@ -53,6 +53,7 @@ HOST = "127.0.0.1"
 AGENCIES = 35
 PREFIX = "BENCH"
 LEAD_TRGM_INDEX = "lead_full_name_trgm_idx"
+BENCH_SECRET_KEY = "bench-pages-only-not-a-secret-" + "x" * 40
 
 
 def _percentile(samples: list[float], share: float) -> float:
@@ -77,6 +78,10 @@ class Command(BaseCommand):
             raise CommandError("The benchmark needs PostgreSQL (set DATABASE_URL).")
         if not Participant.objects.exists():
             raise CommandError("No participants: run `make bench-coverage` on this database first.")
+        # The session cookies are signed here and read by gunicorn: one key for both (the
+        # development default is refused with DEBUG off).
+        if "DJANGO_SECRET_KEY" not in os.environ:
+            settings.SECRET_KEY = BENCH_SECRET_KEY
         self._prepare(leads=leads, employers=employers, lists=lists)
         period = period_start(timezone.localdate())
         began = time.perf_counter()
@@ -321,9 +326,7 @@ class Command(BaseCommand):
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             # The API's per-user throttle (120/minute) would answer 429 to a benchmark.
             "API_SESSION_THROTTLE_RATE": "1000000/minute",
-            "DJANGO_SECRET_KEY": os.environ.get(
-                "DJANGO_SECRET_KEY", "bench-pages-only-not-a-secret-" + "x" * 40
-            ),
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         }
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
