@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import Ability, ability_required_page, can, can_update_lead
 from core.exports import EXPORT_FORMATS, export_response
-from core.pagination import KnownCountPaginator
 
 from . import reports, selectors, services
 from .forms import LeadFilterForm, LeadSearchForm, RowFilterForm, WorkerListUploadForm
@@ -128,8 +127,10 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             sheet_title="prospek",
         )
     # Counted from the lead tally (a search: capped), not by COUNT(*) over millions of leads.
-    total = selectors.lead_total(user=request.user, leads=leads, **chosen)
-    page = KnownCountPaginator(leads, 50, count=total.count).get_page(request.GET.get("page"))
+    found = selectors.lead_page(
+        user=request.user, leads=leads, number=request.GET.get("page"), **chosen
+    )
+    page = found.page
     for lead in page.object_list:
         lead.editable = can_update_lead(request.user, lead)
     query = request.GET.copy()
@@ -143,7 +144,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             "search_form": LeadSearchForm(initial={"q": search}),
             "search": search,
             "leads": page,
-            "more_leads": total.more,
+            "more_leads": found.more,
             "work_outcomes": [(s, LeadStatus(s).label) for s in LEAD_WORK_OUTCOMES],
             "status_counts": selectors.lead_status_counts(user=request.user),
             "query": query.urlencode(),
