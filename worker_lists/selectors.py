@@ -140,12 +140,14 @@ def lead_page(
     regency_code: str | None = None,
     status: str | None = None,
     search: str = "",
+    status_totals: dict[str, int] | None = None,
 ) -> LeadPage:
     """One page of `leads` (lead_list with these filters), with its total, never counting
     millions of leads: without a search the total is the lead tally's; a NIK search counts
     its few rows; a name search reads the ids of its first LEAD_SEARCH_COUNT_CAP + 1 matches
     in page order in one query (one trigram index scan, where a count and a page were two)
-    and pages over them."""
+    and pages over them. `status_totals` (lead_status_totals), when the caller has them, spare
+    a second read of the tally for a page filtered by status alone or not at all."""
     search = search.strip()
     if search and not _lead_search_is_nik(search):
         ids = list(leads.values_list("pk", flat=True)[: LEAD_SEARCH_COUNT_CAP + 1])
@@ -155,6 +157,8 @@ def lead_page(
         return LeadPage(page, more=more)
     if search:
         total = leads.count()
+    elif status_totals is not None and not agency_id and not regency_code:
+        total = status_totals.get(status, 0) if status else sum(status_totals.values())
     else:
         tallies = _lead_tallies(user=user)
         if agency_id:
@@ -221,13 +225,20 @@ def lead_filter_choices(*, user: Actor) -> dict[str, QuerySet]:
     }
 
 
-def lead_status_counts(*, user: Actor) -> list[tuple[str, int]]:
-    """(label, count) for every lead status, zeros included, from the lead tally."""
-    counts = dict(
+def lead_status_totals(*, user: Actor) -> dict[str, int]:
+    """{status: number of leads} over the leads the user may see, from the lead tally."""
+    return dict(
         _lead_tallies(user=user)
         .order_by()
         .values_list("status")
         .annotate(total=Sum("count"))
         .values_list("status", "total")
     )
+
+
+def lead_status_counts(
+    *, user: Actor, totals: dict[str, int] | None = None
+) -> list[tuple[str, int]]:
+    """(label, count) for every lead status, zeros included, from the lead tally."""
+    counts = lead_status_totals(user=user) if totals is None else totals
     return [(label, counts.get(status, 0)) for status, label in LeadStatus.choices]

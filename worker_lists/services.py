@@ -635,7 +635,11 @@ def lead_tally_rebuild() -> int:
             GROUP BY agency_id, work_regency_id, branch_id, status
             """
         )
-        return max(cursor.rowcount, 0)
+        rows = max(cursor.rowcount, 0)
+        if connection.vendor == "postgresql":
+            # The planner reads the new counts' statistics at once, not after autovacuum.
+            cursor.execute(f"ANALYZE {tally}")
+        return rows
 
 
 # Errors of a lost or refused database connection: nothing was committed, the task retries.

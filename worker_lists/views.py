@@ -127,8 +127,13 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             sheet_title="prospek",
         )
     # Counted from the lead tally (a search: capped), not by COUNT(*) over millions of leads.
+    status_totals = selectors.lead_status_totals(user=request.user)
     found = selectors.lead_page(
-        user=request.user, leads=leads, number=request.GET.get("page"), **chosen
+        user=request.user,
+        leads=leads,
+        number=request.GET.get("page"),
+        status_totals=status_totals,
+        **chosen,
     )
     page = found.page
     for lead in page.object_list:
@@ -146,7 +151,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             "leads": page,
             "more_leads": found.more,
             "work_outcomes": [(s, LeadStatus(s).label) for s in LEAD_WORK_OUTCOMES],
-            "status_counts": selectors.lead_status_counts(user=request.user),
+            "status_counts": selectors.lead_status_counts(user=request.user, totals=status_totals),
             "query": query.urlencode(),
         },
     )
