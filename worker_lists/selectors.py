@@ -100,7 +100,9 @@ def lead_list(
     )
     search = search.strip()
     if _lead_search_is_nik(search):
-        leads = leads.filter(nik=search)
+        # Through the unique (agency, nik) index, one probe per agency: no index starts with
+        # the NIK, and a bare `nik =` scanned millions of leads (issue 14).
+        leads = leads.filter(agency_id__in=PartnerAgency.objects.values("pk"), nik=search)
     elif search:
         leads = leads.filter(full_name__icontains=search)
     if agency_id:

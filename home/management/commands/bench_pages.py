@@ -241,6 +241,7 @@ class Command(BaseCommand):
             "admin": {"role": Role.ADMIN},
             "branch": {"role": Role.BRANCH, "branch": branch},
             "admin-search": {"role": Role.ADMIN},
+            "branch-nik": {"role": Role.BRANCH, "branch": branch},
         }
         users = {}
         for name, fields in specs.items():
@@ -268,6 +269,7 @@ class Command(BaseCommand):
             ("lead list (branch)", "branch", "/prospek/"),
             ("lead list (admin)", "admin", "/prospek/"),
             ("lead name search (admin)", "admin-search", "/prospek/"),
+            ("lead NIK search (branch)", "branch-nik", "/prospek/"),
             ("API coverage, regencies", "board", f"/api/v1/coverage/?level=regency&{period_q}"),
             ("API coverage, provinces", "board", f"/api/v1/coverage/?level=province&{period_q}"),
             ("API employers (admin)", "admin", "/api/v1/employers/"),
@@ -280,11 +282,22 @@ class Command(BaseCommand):
         client = Client()
         client.force_login(user)
         key = client.cookies[settings.SESSION_COOKIE_NAME].value
-        if user.username == "bench.admin-search":
+        search = self._search_of(user)
+        if search:
             store: SessionBase = import_string(f"{settings.SESSION_ENGINE}.SessionStore")(key)
-            store[LEAD_SEARCH_SESSION_KEY] = "budi santoso 1"
+            store[LEAD_SEARCH_SESSION_KEY] = search
             store.save()
         return key
+
+    def _search_of(self, user: User) -> str:
+        """What a viewer has typed in the lead search (kept in its session, as the page does):
+        a name for the administrator, the NIK of one of its leads for branch staff."""
+        if user.username == "bench.admin-search":
+            return "budi santoso 1"
+        if user.username == "bench.branch-nik":
+            nik = EnrollmentLead.objects.filter(branch=user.branch).values_list("nik", flat=True)
+            return nik.first() or ""
+        return ""
 
     def _sql_floors(self, urls, users) -> dict[str, float]:
         """Per URL, its SQL alone: the queries captured in-process, re-run 10 times, median."""
@@ -295,9 +308,10 @@ class Command(BaseCommand):
             if client is None:
                 client = clients[viewer] = Client()
                 client.force_login(users[viewer])
-                if viewer == "admin-search":
+                search = self._search_of(users[viewer])
+                if search:
                     session = client.session
-                    session[LEAD_SEARCH_SESSION_KEY] = "budi santoso 1"
+                    session[LEAD_SEARCH_SESSION_KEY] = search
                     session.save()
             reset_queries()
             with CaptureQueriesContext(connection) as captured:
