@@ -37,4 +37,3 @@ def test_the_first_page_is_read_in_order_from_an_index(
     user = request.getfixturevalue(viewer)
 
     assert f"Index Scan using {index}" in plan(selectors.lead_list(user=user, **filters))
-
