@@ -345,6 +345,13 @@ def leads_visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset.none()
 
 
+def lead_tallies_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """The lead tally (counts per agency, regency, branch and status) carries the agency and
+    branch of the leads it counts, so it is scoped by the very rule of leads_visible_to: a
+    viewer's counts and filter choices are those of the leads it may see, and no other's."""
+    return leads_visible_to(queryset, user)
+
+
 def can_update_lead(user, lead) -> bool:
     """Working a lead (enrolled, unreachable...): its branch, that branch's Kanwil, admins."""
     return can_for_branch(user, Ability.WORK_LEADS, lead)

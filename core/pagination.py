@@ -1,8 +1,11 @@
 """Page-number pagination for the API: messages in the request's language, and the paginated
-shape declared for the schema (APIViews paginate by hand, so drf-spectacular cannot see it)."""
+shape declared for the schema (APIViews paginate by hand, so drf-spectacular cannot see it).
+For pages: a paginator told its total (KnownCountPaginator)."""
 
 from __future__ import annotations
 
+from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import pagination, serializers
@@ -38,3 +41,23 @@ def paginated(item_serializer: type[serializers.Serializer], name: str) -> seria
             "results": item_serializer(many=True),
         },
     )
+
+
+class KnownCountPaginator(Paginator):
+    """A page paginator told its total instead of running COUNT(*) over the list: for lists of
+    millions whose count is kept elsewhere (the lead tally) or capped (a search). With a total
+    of zero the page is empty without asking the database."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+    def page(self, number) -> Page:
+        page = super().page(number)
+        if self._known_count == 0 and hasattr(self.object_list, "none"):
+            page.object_list = self.object_list.none()
+        return page

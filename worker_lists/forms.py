@@ -53,21 +53,36 @@ class RowFilterForm(forms.Form):
 
 
 class LeadFilterForm(forms.Form):
+    # QuickSelect for all three: rendered in Python, not one template per option (head office
+    # sees all 514 regencies; issue 14).
     agency = forms.ModelChoiceField(
-        label=_("Instansi"), queryset=PartnerAgency.objects.none(), required=False
+        label=_("Instansi"),
+        queryset=PartnerAgency.objects.none(),
+        required=False,
+        widget=QuickSelect(attrs={"class": "form-select form-select-sm"}),
     )
-    # QuickSelect: head office sees all 514 regencies.
     regency = forms.ModelChoiceField(
-        label=_("Kab/kota"), queryset=Regency.objects.none(), required=False, widget=QuickSelect
+        label=_("Kab/kota"),
+        queryset=Regency.objects.none(),
+        required=False,
+        widget=QuickSelect(attrs={"class": "form-select form-select-sm"}),
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Semua"))] + LeadStatus.choices
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Semua"))] + LeadStatus.choices,
+        widget=QuickSelect(attrs={"class": "form-select form-select-sm"}),
     )
 
     def __init__(self, *args, agencies, regencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
-        self.fields["regency"].queryset = regencies
+        for name, queryset in (("agency", agencies), ("regency", regencies)):
+            field = self.fields[name]
+            field.queryset = queryset
+            # The options as (key, name) pairs (both models show their name), read in one
+            # query: no model instance per option (514 regencies for head office). The
+            # queryset still validates what is chosen.
+            field.widget.choices = [("", field.empty_label), *queryset.values_list("pk", "name")]
 
 
 class LeadSearchForm(forms.Form):

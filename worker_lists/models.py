@@ -3,7 +3,8 @@ leads those rows create (the work branch staff take up from them)."""
 
 from django.core.files.storage import storages
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -411,6 +412,21 @@ class EnrollmentLead(models.Model):
         indexes = [
             models.Index(fields=["branch", "status"], name="lead_branch_status_idx"),
             models.Index(fields=["work_regency", "status"], name="lead_regency_status_idx"),
+            # The lead list's order (Meta.ordering), alone and after the filters the page and
+            # the scoping apply, so its first pages are index scans at millions of leads
+            # (issue 14). A rare status is found through the partial index: "new" is most leads
+            # and walks the plain order index.
+            models.Index(fields=["-created_at", "-id"], name="lead_created_idx"),
+            models.Index(fields=["agency", "-created_at", "-id"], name="lead_agency_created_idx"),
+            models.Index(fields=["branch", "-created_at", "-id"], name="lead_branch_created_idx"),
+            models.Index(
+                fields=["work_regency", "-created_at", "-id"], name="lead_regency_created_idx"
+            ),
+            models.Index(
+                fields=["status", "-created_at", "-id"],
+                condition=~Q(status="new"),
+                name="lead_worked_created_idx",
+            ),
             models.Index(
                 fields=["employer"],
                 condition=Q(employer__isnull=False),
@@ -425,6 +441,63 @@ class EnrollmentLead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik})"
+
+
+class LeadTally(models.Model):
+    """How many leads there are per agency, work regency, branch and status: what the lead
+    list's status counts, filter choices and page total read, instead of counting millions of
+    leads on every request (issue 14).
+
+    Kept by the writes that create or change leads, set-based and in their own transaction
+    (worker_lists.services: `_lead_tally_add_for_submission`, `lead_status_set`); nothing in
+    the application deletes leads (an agency, regency or branch with leads is protected). A
+    write that bypasses the services (raw SQL, a data fix) must be followed by
+    `lead_tally_rebuild` (`manage.py lead_tally_rebuild`). Scoped like the leads it counts
+    (accounts.permissions.lead_tallies_visible_to). Rows that fall to zero stay, and are
+    skipped by the readers: deleting them would race with the writers' upserts.
+    """
+
+    # CASCADE: an agency, regency or branch can only be deleted once it has no leads, and
+    # then its tally rows are zeros.
+    agency = models.ForeignKey(
+        "agencies.PartnerAgency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    work_regency = models.ForeignKey(
+        "regions.Regency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    branch = models.ForeignKey(
+        "regions.BranchOffice",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    status = models.CharField(max_length=12, choices=LeadStatus.choices)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("jumlah prospek")
+        verbose_name_plural = _("jumlah prospek")
+        constraints = [
+            # The upserts' conflict target (services.LEAD_TALLY_KEY). A lead may have no
+            # branch; NULLs are distinct in a unique index, so the key uses 0 for none.
+            models.UniqueConstraint(
+                F("agency"),
+                F("work_regency"),
+                Coalesce(F("branch"), Value(0), output_field=models.BigIntegerField()),
+                F("status"),
+                name="lead_tally_key",
+            ),
+        ]
+        indexes = [
+            # Scoping and filters: by branch (branch staff), by regency (filter choices).
+            models.Index(fields=["branch", "status"], name="lead_tally_branch_idx"),
+            models.Index(fields=["work_regency", "agency"], name="lead_tally_regency_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.work_regency_id}/{self.branch_id}/{self.status}"
 
 
 class AgencyMatchingVolume(PartnerAgency):

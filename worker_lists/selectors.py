@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from django.db.models import Count, F, Min, Q, QuerySet, Window
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Min, Q, QuerySet, Sum, Window
 
 from accounts.permissions import (
     Actor,
     agencies_visible_to,
+    lead_tallies_visible_to,
     leads_visible_to,
     worker_lists_visible_to,
 )
 from agencies.models import PartnerAgency
+from core.pagination import KnownCountPaginator
 from regions.models import Regency
 
-from .models import EnrollmentLead, LeadStatus, RowOutcome, WorkerListRow, WorkerListSubmission
+from .models import (
+    EnrollmentLead,
+    LeadStatus,
+    LeadTally,
+    RowOutcome,
+    WorkerListRow,
+    WorkerListSubmission,
+)
 from .validation import error_message
 
 
@@ -74,6 +85,10 @@ def worker_list_report_rows(
     ).iterator(chunk_size=5000)
 
 
+def _lead_search_is_nik(search: str) -> bool:
+    return search.isdigit() and len(search) == 16
+
+
 def lead_list(
     *,
     user: Actor,
@@ -86,8 +101,10 @@ def lead_list(
         EnrollmentLead.objects.select_related("agency", "work_regency", "branch"), user
     )
     search = search.strip()
-    if search.isdigit() and len(search) == 16:
-        leads = leads.filter(nik=search)
+    if _lead_search_is_nik(search):
+        # Through the unique (agency, nik) index, one probe per agency: no index starts with
+        # the NIK, and a bare `nik =` scanned millions of leads (issue 14).
+        leads = leads.filter(agency_id__in=PartnerAgency.objects.values("pk"), nik=search)
     elif search:
         leads = leads.filter(full_name__icontains=search)
     if agency_id:
@@ -97,6 +114,65 @@ def lead_list(
     if status:
         leads = leads.filter(status=status)
     return leads
+
+
+def _lead_tallies(*, user: Actor) -> QuerySet[LeadTally]:
+    """The tally rows of the leads the user may see, zeros left out."""
+    return lead_tallies_visible_to(LeadTally.objects.filter(count__gt=0), user)
+
+
+# A name search reads its matches up to here, in page order: beyond, a trigram match over
+# millions of leads costs more than the page (issue 14); the page says "more than" and asks for
+# a narrower search.
+LEAD_SEARCH_COUNT_CAP = 1000
+LEADS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class LeadPage:
+    page: Page
+    # True when more leads match than the page counts (a name search past its cap).
+    more: bool = False
+
+
+def lead_page(
+    *,
+    user: Actor,
+    leads: QuerySet[EnrollmentLead],
+    number: object,
+    agency_id: int | None = None,
+    regency_code: str | None = None,
+    status: str | None = None,
+    search: str = "",
+    status_totals: dict[str, int] | None = None,
+) -> LeadPage:
+    """One page of `leads` (lead_list with these filters), with its total, never counting
+    millions of leads: without a search the total is the lead tally's; a NIK search counts
+    its few rows; a name search reads the ids of its first LEAD_SEARCH_COUNT_CAP + 1 matches
+    in page order in one query (one trigram index scan, where a count and a page were two)
+    and pages over them. `status_totals` (lead_status_totals), when the caller has them, spare
+    a second read of the tally for a page filtered by status alone or not at all."""
+    search = search.strip()
+    if search and not _lead_search_is_nik(search):
+        ids = list(leads.values_list("pk", flat=True)[: LEAD_SEARCH_COUNT_CAP + 1])
+        more = len(ids) > LEAD_SEARCH_COUNT_CAP
+        page = Paginator(ids[:LEAD_SEARCH_COUNT_CAP], LEADS_PER_PAGE).get_page(number)
+        page.object_list = leads.filter(pk__in=list(page.object_list))
+        return LeadPage(page, more=more)
+    if search:
+        total = leads.count()
+    elif status_totals is not None and not agency_id and not regency_code:
+        total = status_totals.get(status, 0) if status else sum(status_totals.values())
+    else:
+        tallies = _lead_tallies(user=user)
+        if agency_id:
+            tallies = tallies.filter(agency_id=agency_id)
+        if regency_code:
+            tallies = tallies.filter(work_regency_id=regency_code)
+        if status:
+            tallies = tallies.filter(status=status)
+        total = tallies.aggregate(total=Sum("count"))["total"] or 0
+    return LeadPage(KnownCountPaginator(leads, LEADS_PER_PAGE, count=total).get_page(number))
 
 
 LEAD_EXPORT_HEADER = [
@@ -142,23 +218,31 @@ def lead_get(*, user: Actor, pk: int) -> EnrollmentLead | None:
 
 
 def lead_filter_choices(*, user: Actor) -> dict[str, QuerySet]:
-    """Agencies and regencies that occur among the leads the user may see (filter drop-downs)."""
-    scope = leads_visible_to(EnrollmentLead.objects.all(), user)
+    """Agencies and regencies that occur among the leads the user may see (filter drop-downs),
+    read from the lead tally."""
+    present = _lead_tallies(user=user)
     return {
         "agencies": agencies_visible_to(PartnerAgency.objects.all(), user).filter(
-            pk__in=scope.values("agency_id")
+            pk__in=present.values("agency_id")
         ),
-        "regencies": Regency.objects.filter(pk__in=scope.values("work_regency_id")),
+        "regencies": Regency.objects.filter(pk__in=present.values("work_regency_id")),
     }
 
 
-def lead_status_counts(*, user: Actor) -> list[tuple[str, int]]:
-    """(label, count) for every lead status, zeros included, in one GROUP BY."""
-    counts = dict(
-        leads_visible_to(EnrollmentLead.objects.all(), user)
+def lead_status_totals(*, user: Actor) -> dict[str, int]:
+    """{status: number of leads} over the leads the user may see, from the lead tally."""
+    return dict(
+        _lead_tallies(user=user)
         .order_by()
         .values_list("status")
-        .annotate(count=Count("id"))
-        .values_list("status", "count")
+        .annotate(total=Sum("count"))
+        .values_list("status", "total")
     )
+
+
+def lead_status_counts(
+    *, user: Actor, totals: dict[str, int] | None = None
+) -> list[tuple[str, int]]:
+    """(label, count) for every lead status, zeros included, from the lead tally."""
+    counts = lead_status_totals(user=user) if totals is None else totals
     return [(label, counts.get(status, 0)) for status, label in LeadStatus.choices]

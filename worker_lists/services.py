@@ -52,6 +52,7 @@ from .models import (
     OUTCOMES,
     EnrollmentLead,
     LeadStatus,
+    LeadTally,
     RowOutcome,
     SourceFormat,
     SubmissionStatus,
@@ -596,32 +597,45 @@ def _leads_create(submission: WorkerListSubmission) -> int:
     lead = _quoted(EnrollmentLead)
     branch_regency = _quoted(BranchRegency)
     regency = _quoted(Regency)
+    params = {
+        "agency": submission.agency_id,
+        "status": LeadStatus.NEW,
+        "now": timezone.now(),
+        "submission": submission.pk,
+        "new_lead": RowOutcome.NEW_LEAD,
+    }
+    insert = f"""
+        INSERT INTO {lead} (
+            nik, full_name, birth_date, agency_id, work_regency_id, branch_id, unit,
+            position, status, created_at, first_submission_id
+        )
+        SELECT s.nik, s.full_name, s.birth_date, %(agency)s, r.code, br.branch_id,
+               s.unit, s.position, %(status)s, %(now)s, %(submission)s
+        FROM {_STAGING} s
+        JOIN {regency} r ON r.code = s.regency_code
+        LEFT JOIN {branch_regency} br ON br.regency_id = r.code AND br.is_primary
+        WHERE s.outcome = %(new_lead)s
+        ORDER BY s.nik
+        ON CONFLICT (agency_id, nik) DO NOTHING
+    """
     _lead_parents_lock()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {lead} (
-                nik, full_name, birth_date, agency_id, work_regency_id, branch_id, unit,
-                position, status, created_at, first_submission_id
+        if connection.vendor == "postgresql":
+            # The leads are counted into the tally as they are inserted (the rows the INSERT
+            # returns), in the same statement: no second pass to find them again.
+            cursor.execute(
+                f"""
+                WITH created AS ({insert} RETURNING agency_id, work_regency_id, branch_id, status),
+                tallied AS ({_lead_tally_upsert(_LEAD_TALLY_FROM_CREATED)} RETURNING 1)
+                SELECT (SELECT COUNT(*) FROM created), (SELECT COUNT(*) FROM tallied)
+                """,
+                params,
             )
-            SELECT s.nik, s.full_name, s.birth_date, %(agency)s, r.code, br.branch_id,
-                   s.unit, s.position, %(status)s, %(now)s, %(submission)s
-            FROM {_STAGING} s
-            JOIN {regency} r ON r.code = s.regency_code
-            LEFT JOIN {branch_regency} br ON br.regency_id = r.code AND br.is_primary
-            WHERE s.outcome = %(new_lead)s
-            ORDER BY s.nik
-            ON CONFLICT (agency_id, nik) DO NOTHING
-            """,
-            {
-                "agency": submission.agency_id,
-                "status": LeadStatus.NEW,
-                "now": timezone.now(),
-                "submission": submission.pk,
-                "new_lead": RowOutcome.NEW_LEAD,
-            },
-        )
-        return max(cursor.rowcount, 0)
+            return cursor.fetchone()[0]
+        cursor.execute(insert, params)
+        created = max(cursor.rowcount, 0)
+    _lead_tally_add_for_submission(submission)
+    return created
 
 
 def _rows_store(submission: WorkerListSubmission) -> dict[str, int]:
@@ -639,6 +653,107 @@ def _rows_store(submission: WorkerListSubmission) -> dict[str, int]:
         counts = dict.fromkeys(OUTCOMES, 0)
         counts.update(cursor.fetchall())
     return counts
+
+
+# The lead tally's key, as its unique index (LeadTally.Meta, "lead_tally_key") spells it: the
+# conflict target of every upsert below.
+_LEAD_TALLY_KEY = "agency_id, work_regency_id, COALESCE(branch_id, 0), status"
+
+
+def _lead_tally_upsert(select: str) -> str:
+    """INSERT the (agency, regency, branch, status, count) rows `select` yields into the tally,
+    adding each count to the row already there. `select` orders its rows by the key, so two
+    transactions lock the tally rows they share in the same order (no deadlock)."""
+    tally = connection.ops.quote_name(LeadTally._meta.db_table)
+    return f"""
+        INSERT INTO {tally} AS t (agency_id, work_regency_id, branch_id, status, count)
+        {select}
+        ON CONFLICT ({_LEAD_TALLY_KEY}) DO UPDATE SET count = t.count + EXCLUDED.count
+    """
+
+
+# The new leads (the `created` rows an INSERT ... RETURNING yields) grouped by the tally's key.
+_LEAD_TALLY_FROM_CREATED = """
+    SELECT agency_id, work_regency_id, branch_id, status, COUNT(*) FROM created
+    GROUP BY agency_id, work_regency_id, branch_id, status
+    ORDER BY agency_id, work_regency_id, COALESCE(branch_id, 0), status
+"""
+
+
+def _lead_tally_add_for_submission(submission: WorkerListSubmission) -> None:
+    """Count the leads this list has just created into the tally, in the run's transaction
+    (SQLite; PostgreSQL counts them in the INSERT itself, see _leads_create). Its leads are
+    those whose first list it is: exact because a list's leads only ever commit together with
+    its `done`, and a done list is never run again."""
+    lead = connection.ops.quote_name(EnrollmentLead._meta.db_table)
+    select = f"""
+        SELECT l.agency_id, l.work_regency_id, l.branch_id, l.status, COUNT(*)
+        FROM {lead} l
+        WHERE l.agency_id = %(agency)s AND l.first_submission_id = %(submission)s
+        GROUP BY l.agency_id, l.work_regency_id, l.branch_id, l.status
+        ORDER BY l.agency_id, l.work_regency_id, COALESCE(l.branch_id, 0), l.status
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _lead_tally_upsert(select),
+            {"agency": submission.agency_id, "submission": submission.pk},
+        )
+
+
+def _lead_tally_move(
+    *, agency_id: int, work_regency_id: str, branch_id: int | None, old: str, new: str
+) -> None:
+    """One lead of this agency, regency and branch moved from status `old` to `new`. One
+    statement, its two rows in key order (see _lead_tally_upsert)."""
+    first, second = sorted([(old, -1), (new, 1)])
+    # VALUES right in the INSERT: each value takes its column's type (a NULL branch too).
+    select = """
+        VALUES (%(agency)s, %(regency)s, %(branch)s, %(first)s, %(first_delta)s),
+               (%(agency)s, %(regency)s, %(branch)s, %(second)s, %(second_delta)s)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _lead_tally_upsert(select),
+            {
+                "agency": agency_id,
+                "regency": work_regency_id,
+                "branch": branch_id,
+                "first": first[0],
+                "first_delta": first[1],
+                "second": second[0],
+                "second_delta": second[1],
+            },
+        )
+
+
+@transaction.atomic
+def lead_tally_rebuild() -> int:
+    """Recount the whole lead tally from the leads (the data migration; a repair after writes
+    that bypassed the services). Returns the number of tally rows.
+
+    On PostgreSQL the tally is locked against writers (readers go on, and see the old counts
+    until COMMIT) before the leads are counted: a run or a status change that wrote its tally
+    rows first is waited for and counted; one that comes later waits, then adds to the recount.
+    """
+    tally = connection.ops.quote_name(LeadTally._meta.db_table)
+    lead = connection.ops.quote_name(EnrollmentLead._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {tally} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {tally}")
+        cursor.execute(
+            f"""
+            INSERT INTO {tally} (agency_id, work_regency_id, branch_id, status, count)
+            SELECT agency_id, work_regency_id, branch_id, status, COUNT(*)
+            FROM {lead}
+            GROUP BY agency_id, work_regency_id, branch_id, status
+            """
+        )
+        rows = max(cursor.rowcount, 0)
+        if connection.vendor == "postgresql":
+            # The planner reads the new counts' statistics at once, not after autovacuum.
+            cursor.execute(f"ANALYZE {tally}")
+        return rows
 
 
 # Errors of a lost or refused database connection: nothing was committed, the task retries.
@@ -1060,8 +1175,23 @@ LEAD_WORK_OUTCOMES = (LeadStatus.ENROLLED, LeadStatus.UNREACHABLE, LeadStatus.NO
 def lead_status_set(*, lead: EnrollmentLead, status: str, user: Actor) -> EnrollmentLead:
     if status not in LEAD_WORK_OUTCOMES:
         raise ValueError(f"status {status!r} cannot be set by hand")
+    # The status as committed, locked until COMMIT: the tally moves the lead from the status it
+    # really had, even when `lead` is a stale copy or two people mark it at once.
+    agency_id, work_regency_id, branch_id, previous = (
+        EnrollmentLead.objects.select_for_update()
+        .values_list("agency_id", "work_regency_id", "branch_id", "status")
+        .get(pk=lead.pk)
+    )
     lead.status = status
     lead.status_changed_at = timezone.now()
     lead.status_changed_by = user
     lead.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+    if previous != status:
+        _lead_tally_move(
+            agency_id=agency_id,
+            work_regency_id=work_regency_id,
+            branch_id=branch_id,
+            old=previous,
+            new=status,
+        )
     return lead

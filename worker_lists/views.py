@@ -108,13 +108,13 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     search = request.session.get(LEAD_SEARCH_SESSION_KEY, "")
     filters = LeadFilterForm(request.GET, **selectors.lead_filter_choices(user=request.user))
     values = filters.cleaned_data if filters.is_valid() else {}
-    leads = selectors.lead_list(
-        user=request.user,
-        agency_id=values["agency"].pk if values.get("agency") else None,
-        regency_code=values["regency"].pk if values.get("regency") else None,
-        status=values.get("status") or None,
-        search=search,
-    )
+    chosen = {
+        "agency_id": values["agency"].pk if values.get("agency") else None,
+        "regency_code": values["regency"].pk if values.get("regency") else None,
+        "status": values.get("status") or None,
+        "search": search,
+    }
+    leads = selectors.lead_list(user=request.user, **chosen)
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:
         return export_response(
@@ -126,7 +126,16 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             filename="prospek",
             sheet_title="prospek",
         )
-    page = Paginator(leads, 50).get_page(request.GET.get("page"))
+    # Counted from the lead tally (a search: capped), not by COUNT(*) over millions of leads.
+    status_totals = selectors.lead_status_totals(user=request.user)
+    found = selectors.lead_page(
+        user=request.user,
+        leads=leads,
+        number=request.GET.get("page"),
+        status_totals=status_totals,
+        **chosen,
+    )
+    page = found.page
     for lead in page.object_list:
         lead.editable = can_update_lead(request.user, lead)
     query = request.GET.copy()
@@ -140,8 +149,9 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             "search_form": LeadSearchForm(initial={"q": search}),
             "search": search,
             "leads": page,
+            "more_leads": found.more,
             "work_outcomes": [(s, LeadStatus(s).label) for s in LEAD_WORK_OUTCOMES],
-            "status_counts": selectors.lead_status_counts(user=request.user),
+            "status_counts": selectors.lead_status_counts(user=request.user, totals=status_totals),
             "query": query.urlencode(),
         },
     )

@@ -39,13 +39,21 @@ from coverage.services import coverage_compute, period_start
 from employers.models import Employer
 from participants.models import Participant
 from regions.models import BranchOffice, Province
-from worker_lists.models import EnrollmentLead, LeadStatus, SubmissionStatus, WorkerListSubmission
+from worker_lists.models import (
+    EnrollmentLead,
+    LeadStatus,
+    LeadTally,
+    SubmissionStatus,
+    WorkerListSubmission,
+)
+from worker_lists.services import lead_tally_rebuild
 from worker_lists.views import LEAD_SEARCH_SESSION_KEY
 
 HOST = "127.0.0.1"
 AGENCIES = 35
 PREFIX = "BENCH"
 LEAD_TRGM_INDEX = "lead_full_name_trgm_idx"
+BENCH_SECRET_KEY = "bench-pages-only-not-a-secret-" + "x" * 40
 
 
 def _percentile(samples: list[float], share: float) -> float:
@@ -70,6 +78,10 @@ class Command(BaseCommand):
             raise CommandError("The benchmark needs PostgreSQL (set DATABASE_URL).")
         if not Participant.objects.exists():
             raise CommandError("No participants: run `make bench-coverage` on this database first.")
+        # The session cookies are signed here and read by gunicorn: one key for both (the
+        # development default is refused with DEBUG off).
+        if "DJANGO_SECRET_KEY" not in os.environ:
+            settings.SECRET_KEY = BENCH_SECRET_KEY
         self._prepare(leads=leads, employers=employers, lists=lists)
         period = period_start(timezone.localdate())
         began = time.perf_counter()
@@ -140,10 +152,13 @@ class Command(BaseCommand):
                     INSERT INTO {t["list"]} (reference, idempotency_key, content_hash,
                         source_format, original_filename, file, status, failure_reason,
                         processed_rows, total_rows, count_invalid, count_duplicate_in_list,
-                        count_already_covered, count_lapsed, count_new_lead, created_at,
-                        agency_id)
+                        count_already_covered, count_lapsed, count_new_lead,
+                        count_needs_verification, count_existing_lead, register_lookups,
+                        register_disclosures, attempts, created_at, finished_at, agency_id)
                     SELECT %(prefix)s || ' daftar ' || g, '', md5(g::text), 'csv', '', '',
-                           %(done)s, '', 5000, 5000, 50, 20, 3000, 400, 1530,
+                           %(done)s, '', 5000, 5000, 50, 20, 3000, 400, 1530, 0, 0, 4930,
+                           3400, 1,
+                           now() - (g %% 300) * interval '1 day',
                            now() - (g %% 300) * interval '1 day',
                            (%(agencies)s::bigint[])[1 + g %% cardinality(%(agencies)s::bigint[])]
                     FROM generate_series(%(start)s, %(stop)s) AS g
@@ -151,7 +166,8 @@ class Command(BaseCommand):
                     {**params, "start": have + 1, "stop": lists},
                 )
             have = EnrollmentLead.objects.filter(agency_id__in=agency_ids).count()
-            if have < leads:
+            generated_leads = have < leads
+            if generated_leads:
                 self.stdout.write(f"generating {leads - have:,} synthetic leads ...")
                 began = time.perf_counter()
                 # Built after the bulk insert: maintaining a trigram index row by row is slow.
@@ -189,6 +205,9 @@ class Command(BaseCommand):
                 f"CREATE INDEX IF NOT EXISTS {LEAD_TRGM_INDEX} ON {t['lead']} "
                 "USING gin ((UPPER(full_name::text)) gin_trgm_ops)"
             )
+            # The leads above bypass the ingest: recount the tally the lead list reads.
+            if not LeadTally.objects.exists() or generated_leads:
+                lead_tally_rebuild()
             have = Employer.objects.filter(npp__startswith=PREFIX).count()
             if have < employers:
                 self.stdout.write(f"generating {employers - have:,} synthetic employers ...")
@@ -222,6 +241,7 @@ class Command(BaseCommand):
             "admin": {"role": Role.ADMIN},
             "branch": {"role": Role.BRANCH, "branch": branch},
             "admin-search": {"role": Role.ADMIN},
+            "branch-nik": {"role": Role.BRANCH, "branch": branch},
         }
         users = {}
         for name, fields in specs.items():
@@ -249,6 +269,7 @@ class Command(BaseCommand):
             ("lead list (branch)", "branch", "/prospek/"),
             ("lead list (admin)", "admin", "/prospek/"),
             ("lead name search (admin)", "admin-search", "/prospek/"),
+            ("lead NIK search (branch)", "branch-nik", "/prospek/"),
             ("API coverage, regencies", "board", f"/api/v1/coverage/?level=regency&{period_q}"),
             ("API coverage, provinces", "board", f"/api/v1/coverage/?level=province&{period_q}"),
             ("API employers (admin)", "admin", "/api/v1/employers/"),
@@ -261,11 +282,22 @@ class Command(BaseCommand):
         client = Client()
         client.force_login(user)
         key = client.cookies[settings.SESSION_COOKIE_NAME].value
-        if user.username == "bench.admin-search":
+        search = self._search_of(user)
+        if search:
             store: SessionBase = import_string(f"{settings.SESSION_ENGINE}.SessionStore")(key)
-            store[LEAD_SEARCH_SESSION_KEY] = "budi santoso 1"
+            store[LEAD_SEARCH_SESSION_KEY] = search
             store.save()
         return key
+
+    def _search_of(self, user: User) -> str:
+        """What a viewer has typed in the lead search (kept in its session, as the page does):
+        a name for the administrator, the NIK of one of its leads for branch staff."""
+        if user.username == "bench.admin-search":
+            return "budi santoso 1"
+        if user.username == "bench.branch-nik":
+            nik = EnrollmentLead.objects.filter(branch=user.branch).values_list("nik", flat=True)
+            return nik.first() or ""
+        return ""
 
     def _sql_floors(self, urls, users) -> dict[str, float]:
         """Per URL, its SQL alone: the queries captured in-process, re-run 10 times, median."""
@@ -276,9 +308,10 @@ class Command(BaseCommand):
             if client is None:
                 client = clients[viewer] = Client()
                 client.force_login(users[viewer])
-                if viewer == "admin-search":
+                search = self._search_of(users[viewer])
+                if search:
                     session = client.session
-                    session[LEAD_SEARCH_SESSION_KEY] = "budi santoso 1"
+                    session[LEAD_SEARCH_SESSION_KEY] = search
                     session.save()
             reset_queries()
             with CaptureQueriesContext(connection) as captured:
@@ -307,9 +340,7 @@ class Command(BaseCommand):
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             # The API's per-user throttle (120/minute) would answer 429 to a benchmark.
             "API_SESSION_THROTTLE_RATE": "1000000/minute",
-            "DJANGO_SECRET_KEY": os.environ.get(
-                "DJANGO_SECRET_KEY", "bench-pages-only-not-a-secret-" + "x" * 40
-            ),
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         }
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
