@@ -427,6 +427,16 @@ class EnrollmentLead(models.Model):
                 condition=~Q(status="new"),
                 name="lead_worked_created_idx",
             ),
+            # Coverage of a past month counts the leads enrolled by its end per regency and per
+            # agency from this index alone; its newest entry tells whether the lead tally still
+            # describes a month (coverage.services._lead_mode). Partial: enrolled leads only, so
+            # new leads (every lead a list inserts) cost it nothing.
+            models.Index(
+                fields=["status_changed_at"],
+                include=["agency", "work_regency"],
+                condition=Q(status="enrolled"),
+                name="lead_enrolled_idx",
+            ),
             models.Index(
                 fields=["employer"],
                 condition=Q(employer__isnull=False),
