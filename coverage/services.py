@@ -59,8 +59,8 @@ from regions.models import (
 )
 from worker_lists.models import (
     EnrollmentLead,
+    LeadIntake,
     LeadStatus,
-    LeadTally,
     SubmissionStatus,
     WorkerListSubmission,
 )
@@ -102,7 +102,7 @@ def _tables() -> dict[str, str]:
         "submission": WorkerListSubmission._meta.db_table,
         "participant": Participant._meta.db_table,
         "lead": EnrollmentLead._meta.db_table,
-        "lead_tally": LeadTally._meta.db_table,
+        "lead_intake": LeadIntake._meta.db_table,
         "regency": Regency._meta.db_table,
         "province": Province._meta.db_table,
         "branch": BranchOffice._meta.db_table,
@@ -227,48 +227,14 @@ def _participants_back_then_sql(t: dict[str, str]) -> tuple[str, str]:
     return aggregate, new_in_period
 
 
-# How a recompute counts leads (issue 14: at 5M leads, counting them was most of a recompute):
-# - "tally": the month has not ended, so every lead (and every status change) so far is in it:
-#   the lead tally (worker_lists.LeadTally, kept by the writes) answers alone;
-# - "tally_minus_later": a recent past month: the tally less the leads created after its end,
-#   counted from the (agency, created_at) index, few for a recent month;
-# - "count": an older month: the leads created before its end, counted from the same index.
-# Enrolled leads of a past month come from the partial enrolled-lead index (a tenth of leads).
-# Each is one statement, so the tally and the leads are read from one snapshot.
-LEAD_MODES = ("tally", "tally_minus_later", "count")
+# Lead figures of a month (issue 14: at 5M leads, counting them was most of a recompute):
+# leads created by its end are the sum of the agency's months in the lead intake
+# (worker_lists.LeadIntake, a row per agency and month, kept by the ingest); leads enrolled by
+# its end come from the partial index of enrolled leads (a tenth of leads, index-only).
 
 
-def _lead_mode(*, end: dt.datetime, now: dt.datetime) -> str:
-    """Which way to count leads for a month ending at `end` (see LEAD_MODES). Three index
-    probes: the oldest and newest lead and the newest enrolment."""
-    leads = EnrollmentLead.objects.order_by("created_at").values_list("created_at", flat=True)
-    first, last = leads.first(), leads.last()
-    if first is None:
-        return "tally"
-    newest_enrolment = (
-        EnrollmentLead.objects.filter(status=LeadStatus.ENROLLED, status_changed_at__isnull=False)
-        .order_by("-status_changed_at")
-        .values_list("status_changed_at", flat=True)
-        .first()
-    )
-    # The tally holds every lead and status as of now: it describes the month only if nothing
-    # counted happened after the month end (always so while the month runs; not for
-    # back-dated or future-dated data).
-    if end > now and last < end and (newest_enrolment is None or newest_enrolment < end):
-        return "tally"
-    # Fewer leads to count after the month end than before it (leads arrive roughly evenly).
-    if end - first >= now - end:
-        return "tally_minus_later"
-    return "count"
-
-
-def _enrolled_leads_sql(t: dict[str, str], *, by: str, lead_mode: str) -> str:
+def _enrolled_leads_sql(t: dict[str, str], *, by: str) -> str:
     """Leads enrolled by the month end, per `by` (work_regency_id or agency_id)."""
-    if lead_mode == "tally":
-        return f"""
-            SELECT {by}, SUM(count) AS enrolled FROM {t["lead_tally"]}
-            WHERE status = %(enrolled)s GROUP BY {by}
-        """
     return f"""
         SELECT {by}, COUNT(*) AS enrolled FROM {t["lead"]}
         WHERE status = %(enrolled)s
@@ -277,44 +243,22 @@ def _enrolled_leads_sql(t: dict[str, str], *, by: str, lead_mode: str) -> str:
     """
 
 
-def _agency_leads_sql(t: dict[str, str], *, lead_mode: str) -> str:
+def _agency_leads_sql(t: dict[str, str]) -> str:
     """Per agency: leads created by the month end and those enrolled by then."""
-    if lead_mode == "tally":
-        enrolled = "SUM(CASE WHEN status = %(enrolled)s THEN count ELSE 0 END)"
-        return f"""
-            SELECT agency_id, SUM(count) AS leads, {enrolled} AS leads_enrolled
-            FROM {t["lead_tally"]} GROUP BY agency_id HAVING SUM(count) > 0
-        """
-    if lead_mode == "tally_minus_later":
-        created = f"""
-            SELECT agency_id, SUM(n) AS leads FROM (
-                SELECT agency_id, count AS n FROM {t["lead_tally"]}
-                UNION ALL
-                SELECT a.id, -(SELECT COUNT(*) FROM {t["lead"]} x
-                               WHERE x.agency_id = a.id AND x.created_at >= %(end_ts)s)
-                FROM {t["agency"]} a
-            ) c GROUP BY agency_id
-        """
-    else:
-        created = f"""
-            SELECT a.id AS agency_id,
-                   (SELECT COUNT(*) FROM {t["lead"]} x
-                    WHERE x.agency_id = a.id AND x.created_at < %(end_ts)s) AS leads
-            FROM {t["agency"]} a
-        """
     return f"""
         SELECT c.agency_id, c.leads, COALESCE(e.enrolled, 0) AS leads_enrolled
-        FROM ({created}) c
-        LEFT JOIN ({_enrolled_leads_sql(t, by="agency_id", lead_mode=lead_mode)}) e
-               ON e.agency_id = c.agency_id
-        WHERE c.leads > 0
+        FROM (
+            SELECT agency_id, SUM(count) AS leads FROM {t["lead_intake"]}
+            WHERE month < %(end)s GROUP BY agency_id HAVING SUM(count) > 0
+        ) c
+        LEFT JOIN ({_enrolled_leads_sql(t, by="agency_id")}) e ON e.agency_id = c.agency_id
     """
 
 
 COUNTS_TABLE = "coverage_regency_counts"
 
 
-def _regency_rows_insert(cursor, t, params, *, today_status: bool, lead_mode: str) -> None:
+def _regency_rows_insert(cursor, t, params, *, today_status: bool) -> None:
     build = _participants_as_of_today_sql if today_status else _participants_back_then_sql
     aggregate, new_in_period = build(t)
     # The participant aggregate goes through a session-local temporary table because PostgreSQL
@@ -337,7 +281,7 @@ def _regency_rows_insert(cursor, t, params, *, today_status: bool, lead_mode: st
                NULL, {new_in_period}, COALESCE(l.enrolled, 0), %(now)s
         FROM {t["regency"]} r
         LEFT JOIN {COUNTS_TABLE} a ON a.work_regency_id = r.code
-        LEFT JOIN ({_enrolled_leads_sql(t, by="work_regency_id", lead_mode=lead_mode)}) l
+        LEFT JOIN ({_enrolled_leads_sql(t, by="work_regency_id")}) l
                ON l.work_regency_id = r.code
         LEFT JOIN ({_workforce_sql(t)}) w
                ON w.level = %(lvl_regency)s AND w.region_code = r.code
@@ -499,7 +443,7 @@ _PARTNER_LIST_SUMS = (
 )
 
 
-def _partner_rows_insert(cursor, t, params, *, lead_mode: str) -> None:
+def _partner_rows_insert(cursor, t, params) -> None:
     """Per partner agency, cumulative to the month end: finished lists and their row outcomes,
     leads (people) and leads enrolled. Two GROUP BYs per recompute instead of per page view
     (4.6M leads took 4.4 s per national page). Agencies with no list and no lead get no row."""
@@ -520,7 +464,7 @@ def _partner_rows_insert(cursor, t, params, *, lead_mode: str) -> None:
             WHERE status = %(list_done)s AND created_at < %(end_ts)s
             GROUP BY agency_id
         ) l ON l.agency_id = a.id
-        LEFT JOIN ({_agency_leads_sql(t, lead_mode=lead_mode)}) d ON d.agency_id = a.id
+        LEFT JOIN ({_agency_leads_sql(t)}) d ON d.agency_id = a.id
         WHERE l.agency_id IS NOT NULL OR d.agency_id IS NOT NULL
         """,
         params,
@@ -545,7 +489,6 @@ def coverage_compute(*, period: dt.date, as_of: dt.date | None = None, force: bo
     ops = connection.ops
     end_moment = dt.datetime.combine(end, dt.time.min, tzinfo=timezone.get_current_timezone())
     now = timezone.now()
-    lead_mode = _lead_mode(end=end_moment, now=now)
     params = {
         **_constants(),
         "period": ops.adapt_datefield_value(period),
@@ -566,12 +509,12 @@ def coverage_compute(*, period: dt.date, as_of: dt.date | None = None, force: bo
             )
         cursor.execute(f"DELETE FROM {t['snap']} WHERE period = %(period)s", params)
         cursor.execute(f"DELETE FROM {t['partner_snap']} WHERE period = %(period)s", params)
-        _regency_rows_insert(cursor, t, params, today_status=today_status, lead_mode=lead_mode)
+        _regency_rows_insert(cursor, t, params, today_status=today_status)
         _province_rows_insert(cursor, t, params)
         _national_row_insert(cursor, t, params)
         _office_rows_insert(cursor, t, params)
         _ratios_update(cursor, t, params)
-        _partner_rows_insert(cursor, t, params, lead_mode=lead_mode)
+        _partner_rows_insert(cursor, t, params)
     return CoverageSnapshot.objects.filter(period=period).count()
 
 

@@ -453,6 +453,34 @@ class EnrollmentLead(models.Model):
         return f"{self.full_name} ({self.nik})"
 
 
+class LeadIntake(models.Model):
+    """How many leads each agency's lists created per calendar month (in the project's time
+    zone): what the coverage recompute reads for "leads by the end of month P" (the sum of the
+    months up to P), instead of counting millions of leads by creation date (issue 14).
+
+    Kept by the only writer of leads, the ingest (services._leads_create: one upsert in the
+    statement that inserts the leads; all the leads of a run share its creation time, so one
+    row per run), and recounted with the tally by `lead_tally_rebuild`. Leads are never
+    deleted and their creation time never changes, so nothing else moves it.
+    """
+
+    agency = models.ForeignKey(
+        "agencies.PartnerAgency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField(_("bulan"))
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("prospek baru per bulan")
+        verbose_name_plural = _("prospek baru per bulan")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "month"], name="lead_intake_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.month:%Y-%m}: {self.count}"
+
+
 class LeadTally(models.Model):
     """How many leads there are per agency, work regency, branch and status: what the lead
     list's status counts, filter choices and page total read, instead of counting millions of

@@ -36,7 +36,8 @@ from django.db import (
     connections,
     transaction,
 )
-from django.db.models import F, Q
+from django.db.models import Count, DateField, F, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
@@ -51,6 +52,7 @@ from regions.models import BranchOffice, BranchRegency, District, Regency
 from .models import (
     OUTCOMES,
     EnrollmentLead,
+    LeadIntake,
     LeadStatus,
     LeadTally,
     RowOutcome,
@@ -597,10 +599,13 @@ def _leads_create(submission: WorkerListSubmission) -> int:
     lead = _quoted(EnrollmentLead)
     branch_regency = _quoted(BranchRegency)
     regency = _quoted(Regency)
+    now = timezone.now()
     params = {
         "agency": submission.agency_id,
         "status": LeadStatus.NEW,
-        "now": timezone.now(),
+        # Adapted as the ORM would (SQLite keeps UTC text; a raw aware value kept its offset).
+        "now": connection.ops.adapt_datetimefield_value(now),
+        "month": timezone.localdate(now).replace(day=1),
         "submission": submission.pk,
         "new_lead": RowOutcome.NEW_LEAD,
     }
@@ -626,7 +631,8 @@ def _leads_create(submission: WorkerListSubmission) -> int:
             cursor.execute(
                 f"""
                 WITH created AS ({insert} RETURNING agency_id, work_regency_id, branch_id, status),
-                tallied AS ({_lead_tally_upsert(_LEAD_TALLY_FROM_CREATED)} RETURNING 1)
+                tallied AS ({_lead_tally_upsert(_LEAD_TALLY_FROM_CREATED)} RETURNING 1),
+                intake AS ({_lead_intake_upsert("SELECT COUNT(*) FROM created")} RETURNING 1)
                 SELECT (SELECT COUNT(*) FROM created), (SELECT COUNT(*) FROM tallied)
                 """,
                 params,
@@ -634,8 +640,20 @@ def _leads_create(submission: WorkerListSubmission) -> int:
             return cursor.fetchone()[0]
         cursor.execute(insert, params)
         created = max(cursor.rowcount, 0)
+        cursor.execute(_lead_intake_upsert("%(created)s"), {**params, "created": created})
     _lead_tally_add_for_submission(submission)
     return created
+
+
+def _lead_intake_upsert(count: str) -> str:
+    """Add `count` (an SQL expression) new leads to the agency's month in the lead intake
+    (parameters: agency, month); nothing when it is 0."""
+    intake = connection.ops.quote_name(LeadIntake._meta.db_table)
+    return f"""
+        INSERT INTO {intake} AS i (agency_id, month, count)
+        SELECT %(agency)s, %(month)s, n FROM (SELECT ({count}) AS n) c WHERE n > 0
+        ON CONFLICT (agency_id, month) DO UPDATE SET count = i.count + EXCLUDED.count
+    """
 
 
 def _rows_store(submission: WorkerListSubmission) -> dict[str, int]:
@@ -753,7 +771,27 @@ def lead_tally_rebuild() -> int:
         if connection.vendor == "postgresql":
             # The planner reads the new counts' statistics at once, not after autovacuum.
             cursor.execute(f"ANALYZE {tally}")
-        return rows
+    _lead_intake_rebuild()
+    return rows
+
+
+def _lead_intake_rebuild() -> None:
+    """Recount the lead intake (leads created per agency and month in the project's time zone)
+    from the leads, with the tally (lead_tally_rebuild)."""
+    intake = connection.ops.quote_name(LeadIntake._meta.db_table)
+    per_month = (
+        EnrollmentLead.objects.order_by()
+        .annotate(month=TruncMonth("created_at", output_field=DateField()))
+        .values("agency_id", "month")
+        .annotate(n=Count("id"))
+        .values_list("agency_id", "month", "n")
+    )
+    select, params = per_month.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {intake} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {intake}")
+        cursor.execute(f"INSERT INTO {intake} (agency_id, month, count) {select}", params)
 
 
 # Errors of a lost or refused database connection: nothing was committed, the task retries.

@@ -4,8 +4,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Count, Q, Sum
 
-from coverage import services
-from coverage.models import CoverageSnapshot, PartnerAgencySnapshot
+from coverage.models import CoverageSnapshot
 from coverage.services import coverage_compute
 from coverage.tests.factories import AFTERWARDS
 from participants.models import Participant, ParticipantStatus, Segment
@@ -365,39 +364,3 @@ def test_a_month_closed_days_after_it_ended_uses_the_past_month_rule(small_world
     # Today's statuses are no longer October's: the lapsed payer who paid November counts.
     coverage_period_close(period=october, today=late)
     assert snapshot(october, "regency", "36.71").active_total == 4
-
-
-# December: every lead and enrolment of small_world happened before its end, so the tally alone
-# describes it too; October and November had enrolments after their end.
-@pytest.mark.parametrize(
-    ("period", "modes"),
-    [
-        (dt.date(2026, 10, 1), ("tally_minus_later", "count")),
-        (dt.date(2026, 11, 1), ("tally_minus_later", "count")),
-        (dt.date(2026, 12, 1), services.LEAD_MODES),
-    ],
-)
-def test_every_way_of_counting_leads_gives_the_same_figures(
-    small_world, monkeypatch, period, modes
-):
-    """The lead tally, the tally less the later leads, and a plain count (coverage.services
-    LEAD_MODES) agree on the enrolled non-ASN per regency and on the partner rows."""
-    figures = {}
-    for mode in modes:
-        monkeypatch.setattr(services, "_lead_mode", lambda *, end, now, mode=mode: mode)
-        coverage_compute(period=period, as_of=AFTERWARDS, force=True)
-        figures[mode] = (
-            sorted(
-                CoverageSnapshot.objects.filter(period=period).values_list(
-                    "level", "code", "non_asn_enrolled"
-                )
-            ),
-            sorted(
-                PartnerAgencySnapshot.objects.filter(period=period).values_list(
-                    "agency_id", "leads", "leads_enrolled"
-                )
-            ),
-        )
-    assert all(figures[mode] == figures["count"] for mode in modes)
-    # Enrolments were counted at all (none by the end of October).
-    assert any(row[2] for row in figures["count"][0]) == (period > dt.date(2026, 10, 1))
