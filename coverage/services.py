@@ -61,6 +61,7 @@ from worker_lists.models import (
     EnrollmentLead,
     LeadIntake,
     LeadStatus,
+    LeadTally,
     SubmissionStatus,
     WorkerListSubmission,
 )
@@ -103,6 +104,7 @@ def _tables() -> dict[str, str]:
         "participant": Participant._meta.db_table,
         "lead": EnrollmentLead._meta.db_table,
         "lead_intake": LeadIntake._meta.db_table,
+        "lead_tally": LeadTally._meta.db_table,
         "regency": Regency._meta.db_table,
         "province": Province._meta.db_table,
         "branch": BranchOffice._meta.db_table,
@@ -228,13 +230,33 @@ def _participants_back_then_sql(t: dict[str, str]) -> tuple[str, str]:
 
 
 # Lead figures of a month (issue 14: at 5M leads, counting them was most of a recompute):
-# leads created by its end are the sum of the agency's months in the lead intake
-# (worker_lists.LeadIntake, a row per agency and month, kept by the ingest); leads enrolled by
-# its end come from the partial index of enrolled leads (a tenth of leads, index-only).
+# - leads created by its end: the sum of the agency's months in the lead intake
+#   (worker_lists.LeadIntake, a row per agency and month, kept by the ingest);
+# - leads enrolled by its end: when no enrolment is dated after the month end (always so while
+#   the month runs), every enrolled lead counts and the lead tally (worker_lists.LeadTally, kept
+#   by the writes) has them per regency and agency; otherwise, from the partial index of
+#   enrolled leads (a tenth of leads, index-only).
 
 
-def _enrolled_leads_sql(t: dict[str, str], *, by: str) -> str:
+def _enrolled_from_tally(*, end: dt.datetime) -> bool:
+    """Whether every enrolled lead was enrolled before `end` (one probe of the newest entry of
+    the enrolled-lead index)."""
+    newest = (
+        EnrollmentLead.objects.filter(status=LeadStatus.ENROLLED, status_changed_at__isnull=False)
+        .order_by("-status_changed_at")
+        .values_list("status_changed_at", flat=True)
+        .first()
+    )
+    return newest is None or newest < end
+
+
+def _enrolled_leads_sql(t: dict[str, str], *, by: str, from_tally: bool) -> str:
     """Leads enrolled by the month end, per `by` (work_regency_id or agency_id)."""
+    if from_tally:
+        return f"""
+            SELECT {by}, SUM(count) AS enrolled FROM {t["lead_tally"]}
+            WHERE status = %(enrolled)s GROUP BY {by}
+        """
     return f"""
         SELECT {by}, COUNT(*) AS enrolled FROM {t["lead"]}
         WHERE status = %(enrolled)s
@@ -243,22 +265,23 @@ def _enrolled_leads_sql(t: dict[str, str], *, by: str) -> str:
     """
 
 
-def _agency_leads_sql(t: dict[str, str]) -> str:
+def _agency_leads_sql(t: dict[str, str], *, from_tally: bool) -> str:
     """Per agency: leads created by the month end and those enrolled by then."""
+    enrolled = _enrolled_leads_sql(t, by="agency_id", from_tally=from_tally)
     return f"""
         SELECT c.agency_id, c.leads, COALESCE(e.enrolled, 0) AS leads_enrolled
         FROM (
             SELECT agency_id, SUM(count) AS leads FROM {t["lead_intake"]}
             WHERE month < %(end)s GROUP BY agency_id HAVING SUM(count) > 0
         ) c
-        LEFT JOIN ({_enrolled_leads_sql(t, by="agency_id")}) e ON e.agency_id = c.agency_id
+        LEFT JOIN ({enrolled}) e ON e.agency_id = c.agency_id
     """
 
 
 COUNTS_TABLE = "coverage_regency_counts"
 
 
-def _regency_rows_insert(cursor, t, params, *, today_status: bool) -> None:
+def _regency_rows_insert(cursor, t, params, *, today_status: bool, from_tally: bool) -> None:
     build = _participants_as_of_today_sql if today_status else _participants_back_then_sql
     aggregate, new_in_period = build(t)
     # The participant aggregate goes through a session-local temporary table because PostgreSQL
@@ -281,7 +304,7 @@ def _regency_rows_insert(cursor, t, params, *, today_status: bool) -> None:
                NULL, {new_in_period}, COALESCE(l.enrolled, 0), %(now)s
         FROM {t["regency"]} r
         LEFT JOIN {COUNTS_TABLE} a ON a.work_regency_id = r.code
-        LEFT JOIN ({_enrolled_leads_sql(t, by="work_regency_id")}) l
+        LEFT JOIN ({_enrolled_leads_sql(t, by="work_regency_id", from_tally=from_tally)}) l
                ON l.work_regency_id = r.code
         LEFT JOIN ({_workforce_sql(t)}) w
                ON w.level = %(lvl_regency)s AND w.region_code = r.code
@@ -443,7 +466,7 @@ _PARTNER_LIST_SUMS = (
 )
 
 
-def _partner_rows_insert(cursor, t, params) -> None:
+def _partner_rows_insert(cursor, t, params, *, from_tally: bool) -> None:
     """Per partner agency, cumulative to the month end: finished lists and their row outcomes,
     leads (people) and leads enrolled. Two GROUP BYs per recompute instead of per page view
     (4.6M leads took 4.4 s per national page). Agencies with no list and no lead get no row."""
@@ -464,7 +487,7 @@ def _partner_rows_insert(cursor, t, params) -> None:
             WHERE status = %(list_done)s AND created_at < %(end_ts)s
             GROUP BY agency_id
         ) l ON l.agency_id = a.id
-        LEFT JOIN ({_agency_leads_sql(t)}) d ON d.agency_id = a.id
+        LEFT JOIN ({_agency_leads_sql(t, from_tally=from_tally)}) d ON d.agency_id = a.id
         WHERE l.agency_id IS NOT NULL OR d.agency_id IS NOT NULL
         """,
         params,
@@ -489,6 +512,7 @@ def coverage_compute(*, period: dt.date, as_of: dt.date | None = None, force: bo
     ops = connection.ops
     end_moment = dt.datetime.combine(end, dt.time.min, tzinfo=timezone.get_current_timezone())
     now = timezone.now()
+    from_tally = _enrolled_from_tally(end=end_moment)
     params = {
         **_constants(),
         "period": ops.adapt_datefield_value(period),
@@ -509,12 +533,12 @@ def coverage_compute(*, period: dt.date, as_of: dt.date | None = None, force: bo
             )
         cursor.execute(f"DELETE FROM {t['snap']} WHERE period = %(period)s", params)
         cursor.execute(f"DELETE FROM {t['partner_snap']} WHERE period = %(period)s", params)
-        _regency_rows_insert(cursor, t, params, today_status=today_status)
+        _regency_rows_insert(cursor, t, params, today_status=today_status, from_tally=from_tally)
         _province_rows_insert(cursor, t, params)
         _national_row_insert(cursor, t, params)
         _office_rows_insert(cursor, t, params)
         _ratios_update(cursor, t, params)
-        _partner_rows_insert(cursor, t, params)
+        _partner_rows_insert(cursor, t, params, from_tally=from_tally)
     return CoverageSnapshot.objects.filter(period=period).count()
 
 

@@ -3,8 +3,10 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
-from coverage.models import CoverageSnapshot
+from coverage import services
+from coverage.models import CoverageSnapshot, PartnerAgencySnapshot
 from coverage.services import coverage_compute
 from coverage.tests.factories import AFTERWARDS
 from participants.models import Participant, ParticipantStatus, Segment
@@ -364,3 +366,31 @@ def test_a_month_closed_days_after_it_ended_uses_the_past_month_rule(small_world
     # Today's statuses are no longer October's: the lapsed payer who paid November counts.
     coverage_period_close(period=october, today=late)
     assert snapshot(october, "regency", "36.71").active_total == 4
+
+
+def test_enrolled_leads_from_the_tally_equal_the_count_when_no_enrolment_is_later(
+    small_world, monkeypatch
+):
+    december = dt.date(2026, 12, 1)  # small_world's last enrolment is on 3 December
+    figures = {}
+    for from_tally in (True, False):
+        monkeypatch.setattr(services, "_enrolled_from_tally", lambda *, end, v=from_tally: v)
+        coverage_compute(period=december, as_of=AFTERWARDS, force=True)
+        figures[from_tally] = sorted(
+            CoverageSnapshot.objects.filter(period=december).values_list(
+                "level", "code", "non_asn_enrolled"
+            )
+        ) + sorted(
+            PartnerAgencySnapshot.objects.filter(period=december).values_list(
+                "agency_id", "leads", "leads_enrolled"
+            )
+        )
+    assert figures[True] == figures[False]
+    assert snapshot(december, "regency", "36.73").non_asn_enrolled == 3
+
+
+def test_a_month_with_enrolments_after_its_end_is_not_read_from_the_tally(small_world):
+    end_of_november = timezone.make_aware(dt.datetime(2026, 12, 1))
+    end_of_december = timezone.make_aware(dt.datetime(2027, 1, 1))
+    assert services._enrolled_from_tally(end=end_of_november) is False
+    assert services._enrolled_from_tally(end=end_of_december) is True
