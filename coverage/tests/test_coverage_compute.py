@@ -323,7 +323,15 @@ def test_current_and_past_paths_agree_when_no_inactive_participant_paid_the_mont
     "period",
     [dt.date(2026, 10, 1), dt.date(2025, 3, 1), dt.date(2025, 4, 1), dt.date(2010, 1, 1)],
 )
-def test_any_past_month_matches_an_independent_count_of_active_and_new(small_world, period):
+# Both readings of the active participants: with the registration date on the index, and active
+# today less those registered after the month (services._few_registered_after decides).
+@pytest.mark.parametrize("few_registered_later", [True, False])
+def test_any_past_month_matches_an_independent_count_of_active_and_new(
+    small_world, period, few_registered_later, monkeypatch
+):
+    monkeypatch.setattr(
+        services, "_few_registered_after", lambda cursor, t, params: few_registered_later
+    )
     coverage_compute(period=period, as_of=AFTERWARDS)
     end = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     for code in ("36.73", "36.04", "36.71"):
@@ -394,3 +402,22 @@ def test_a_month_with_enrolments_after_its_end_is_not_read_from_the_tally(small_
     end_of_december = timezone.make_aware(dt.datetime(2027, 1, 1))
     assert services._enrolled_from_tally(end=end_of_november) is False
     assert services._enrolled_from_tally(end=end_of_december) is True
+
+
+def test_a_recent_month_counts_few_registered_after_it_and_an_old_one_many(
+    small_world, monkeypatch
+):
+    monkeypatch.setattr(services, "FEW_REGISTERED_LATER", 3)
+    decided = []
+    original = services._few_registered_after
+
+    def recording(cursor, t, params):
+        decided.append(original(cursor, t, params))
+        return decided[-1]
+
+    monkeypatch.setattr(services, "_few_registered_after", recording)
+    later_than_october = Participant.objects.filter(registered_on__gte=dt.date(2026, 11, 1))
+    assert later_than_october.count() <= 3 < Participant.objects.count()
+    coverage_compute(period=dt.date(2026, 10, 1), as_of=AFTERWARDS)
+    coverage_compute(period=dt.date(2010, 1, 1), as_of=AFTERWARDS)
+    assert decided == [True, False]
