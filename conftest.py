@@ -217,3 +217,11 @@ def disnaker(db):
 @pytest.fixture
 def disnaker_user(disnaker):
     return UserFactory(username="disnaker", role=Role.AGENCY, agency=disnaker)
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that drives chromium carries the `browser` mark, so a run can leave them out
+    (CI runs them once, on SQLite; the PostgreSQL pass is for the database's behaviour)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
