@@ -444,7 +444,7 @@ class Command(BaseCommand):
             f"Recompute of {period:%Y-%m} (snapshots + partner figures): {recompute:.2f} s.",
             f"- Load average (1/5/15 min) before: {before[0]:.2f} / {before[1]:.2f} / "
             f"{before[2]:.2f}; after: {after[0]:.2f} / {after[1]:.2f} / {after[2]:.2f}. "
-            "The machine is shared with other engineers' test runs: figures are noisy and "
+            "A load above 1 before the run means other work shared the 2 CPUs: figures are then "
             "pessimistic; ratios in the same run are the steadier signal.",
             f"- {requests} requests per URL and concurrency (keep-alive, one connection per "
             "client thread). SQL floor: the URL's queries captured in-process and re-run on one "

@@ -378,7 +378,7 @@ class Command(BaseCommand):
             "stored, COPYed in one transaction into fresh tables `LIKE ... INCLUDING ALL` (same "
             "indexes), COMMIT included, same run. Raw COPY: the CSV into an unlogged table "
             "without indexes. Phases: seconds the worker logged per phase. Load: 1-minute load "
-            "average when the list finished (the machine is shared with other engineers' runs)."
+            "average when the list finished (above 1: other work shared the 2 CPUs)."
             "\n\n"
             "| when (UTC) | commit | rows (file) | participants | end-to-end s | floor s "
             "| end-to-end / floor | task / floor | raw COPY s | worker peak MB | load "
