@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-
-_SELECTED = mark_safe(" selected")
 
 
 class QuickSelect(forms.Select):
@@ -22,14 +22,14 @@ class QuickSelect(forms.Select):
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
         chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, _SELECTED if key in chosen else "", label)
-                for key, label in (
-                    ("" if option is None else str(option), label) for option, label in self.choices
-                )
-            ),
+        # Every key and label goes through html.escape (quotes included), as format_html would
+        # escape them; one join of plain strings, where format_html per option was ~10 ms for
+        # 514 options (issue 14).
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if key in chosen else ""}>'
+            f"{escape(str(label))}</option>"
+            for key, label in (
+                ("" if option is None else str(option), label) for option, label in self.choices
+            )
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))

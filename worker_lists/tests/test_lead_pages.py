@@ -100,3 +100,33 @@ def test_leads_export_as_xlsx_too(client, branch_user, processed):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.max_row == 14
     assert response["Cache-Control"] == "no-store, private"
+
+
+def test_the_rows_escape_what_a_partner_typed(client, branch_user, world, agency):
+    typed = '<script>alert("x")</script>'
+    rows = [worker(1, full_name="Budi <b>Santoso</b>", unit=typed, position='"Staf" & co')]
+    worker_list_process(submission_id=submit_file(agency=agency, data=csv_bytes(rows)).pk)
+    client.force_login(branch_user)
+
+    html = client.get(LEADS).content.decode()
+
+    assert "<script>alert" not in html
+    assert "<b>Santoso" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "Budi &lt;b&gt;Santoso&lt;/b&gt;" in html
+    assert "&quot;Staf&quot; &amp; co" in html
+
+
+def test_a_marked_lead_comes_back_as_its_row_for_htmx(client, branch_user, processed):
+    lead = EnrollmentLead.objects.get(nik=nik(1))
+    client.force_login(branch_user)
+
+    row = client.post(
+        reverse("lead-status-update", args=[lead.pk]),
+        {"status": "enrolled"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+
+    assert row.startswith(f'<tr id="lead-{lead.pk}">')
+    assert 'value="enrolled" selected' in _row_select(row, lead)
+    assert "csrfmiddlewaretoken" in row
