@@ -70,6 +70,7 @@ bench-coverage: venv
 # Worker-list ingestion end to end on PostgreSQL + Redis (real HTTP server and Celery worker on
 # BENCH_PORT); appends the results to docs/BENCHMARKS.md.
 bench-ingest: venv
+	createdb -h 127.0.0.1 -U postgres bpjs_outreach 2>/dev/null || true
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(PY) manage.py migrate --noinput && \
@@ -79,6 +80,8 @@ bench-ingest: venv
 
 # Employer list page at 100,000 synthetic employers (PostgreSQL; rolled back afterwards).
 bench-employers: venv
+	createdb -h 127.0.0.1 -U postgres bpjs_outreach 2>/dev/null || true
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bpjs_outreach} \
 	$(PY) manage.py bench_employer_pages
 

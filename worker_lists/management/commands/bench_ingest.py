@@ -42,7 +42,8 @@ from participants.synthetic import participants_generate
 from regions.models import District
 from worker_lists.models import EnrollmentLead, WorkerListRow, WorkerListSubmission
 
-MIN_PARTICIPANTS = 1_000_000
+# The register at production shape (issue 14): the participant match probes its NIK index.
+MIN_PARTICIPANTS = 10_000_000
 HOST = "127.0.0.1"
 WAIT_LIMIT_S = 1800
 
