@@ -243,7 +243,7 @@ class Command(BaseCommand):
         existing = Participant.objects.count()
         if existing < MIN_PARTICIPANTS:
             self.stdout.write(f"Generating participants up to {MIN_PARTICIPANTS:,}...")
-            participants_generate(count=MIN_PARTICIPANTS)
+            participants_generate(count=MIN_PARTICIPANTS - existing, start=existing)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE participants_participant")
         participants = Participant.objects.count()
