@@ -139,13 +139,6 @@ def _constants() -> dict[str, str]:
     return {key: str(value) for key, value in values.items()}
 
 
-def _count_if(condition: str) -> str:
-    # FILTER is PostgreSQL's fast path; SUM(CASE ...) is the portable spelling.
-    if connection.vendor == "postgresql":
-        return f"COUNT(*) FILTER (WHERE {condition})"
-    return f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"
-
-
 def _workforce_sql(t: dict[str, str]) -> str:
     """Latest figure per region with period <= P, official first on the same period."""
     return f"""
@@ -160,85 +153,65 @@ def _workforce_sql(t: dict[str, str]) -> str:
     """
 
 
-def _participants_as_of_today_sql(t: dict[str, str]) -> tuple[str, str]:
-    """Current month: today's status. Active counts come from the partial participant_active_idx
-    (work_regency, segment) alone, as cheap as a plain GROUP BY; participants registered
-    after the month (future-dated) are subtracted, and the month's registrations are counted,
-    with one index range probe per regency on participant_new_idx (work_regency, registered_on).
+def _active_less_registered_later_sql(t: dict[str, str]) -> str:
+    """(regency, segment, n) of participants active today, less those registered after the
+    month end: the small participant_active_now_idx (work_regency, segment) alone, as cheap as a
+    plain GROUP BY, and one index range probe per regency on participant_new_idx
+    (work_regency, registered_on) for the later ones (future-dated, or after a past month)."""
+    return f"""
+        SELECT work_regency_id, segment, COUNT(*) AS n FROM {t["participant"]}
+        WHERE status = %(active)s GROUP BY work_regency_id, segment
+        UNION ALL
+        SELECT p.work_regency_id, p.segment, -COUNT(*) FROM {t["regency"]} r2
+        JOIN {t["participant"]} p
+          ON p.work_regency_id = r2.code AND p.registered_on >= %(end)s
+        WHERE p.status = %(active)s GROUP BY p.work_regency_id, p.segment
     """
-    pivot = ",\n".join(
-        f"SUM(CASE WHEN c.segment = %(seg_{alias})s THEN c.n ELSE 0 END) AS {alias}"
-        for _code, alias in _SEGMENT_ALIASES
-    )
-    aggregate = f"""
-        SELECT c.work_regency_id, SUM(c.n) AS total, {pivot}
-        FROM (
-            SELECT work_regency_id, segment, COUNT(*) AS n FROM {t["participant"]}
-            WHERE status = %(active)s GROUP BY work_regency_id, segment
-            UNION ALL
-            SELECT p.work_regency_id, p.segment, -COUNT(*) FROM {t["regency"]} r2
-            JOIN {t["participant"]} p
-              ON p.work_regency_id = r2.code AND p.registered_on >= %(end)s
-            WHERE p.status = %(active)s GROUP BY p.work_regency_id, p.segment
-        ) c
-        GROUP BY c.work_regency_id
-    """
-    new_in_period = f"""(
-        SELECT COUNT(*) FROM {t["participant"]} n
-        WHERE n.work_regency_id = r.code
-          AND n.registered_on >= %(period)s AND n.registered_on < %(end)s
-    )"""
-    return aggregate, new_in_period
 
 
-def _participants_back_then_sql(
-    t: dict[str, str], *, few_registered_later: bool
+def _participants_sql(
+    t: dict[str, str], *, today_status: bool, few_registered_later: bool
 ) -> tuple[str, str]:
-    """A past month, with the approximation of the module docstring, counted like the current
-    one instead of scanning the table (issue 14: a scan evaluating six FILTERed counts per row was
-    4.5-5.6x the raw GROUP BY):
-    - active today and registered by the month end: the partial participant_active_idx alone
-      (work_regency, segment, carrying registered_on), the date checked on the index tuple; or,
-      when few registered after the month (`few_registered_later`, a recent month), active
-      today less those, as the current month is counted;
+    """The participant aggregate per regency (total and per segment) and the month's
+    registrations (a subquery per regency row `r`), counted from indexes, never by a scan of
+    the table (issue 14: a scan evaluating six FILTERed counts per row was 4.5-5.6x the raw
+    GROUP BY).
+
+    Current month (`today_status`): active today and registered by the month end.
+    Past month, with the approximation of the module docstring:
+    - active today and registered by the month end: when few registered after the month
+      (`few_registered_later`, a recent month), active today less those, as the current month
+      is counted; otherwise the partial participant_active_idx alone (work_regency, segment,
+      carrying registered_on), the date checked on the index tuple;
     - inactive today, registered by the month end and paid for the month or later: the partial
-      participant_lapsed_paid_idx (last_paid_period, work_regency, segment, registered_on);
-    - registered during the month: one index range probe per regency on participant_new_idx.
+      participant_lapsed_paid_idx (last_paid_period, work_regency, segment, registered_on).
     The two parts are disjoint (status = active, status <> active), so their sum equals
     `registered_on < end AND (status = active OR last_paid_period >= period)`.
+    Registered during the month: one index range probe per regency on participant_new_idx.
     """
-    pivot = ",\n".join(
-        f"SUM(CASE WHEN c.segment = %(seg_{alias})s THEN c.n ELSE 0 END) AS {alias}"
-        for _code, alias in _SEGMENT_ALIASES
-    )
-    if few_registered_later:
-        # Active today less those registered after the month: the current month's reading of
-        # the small participant_active_now_idx, and an index probe per regency for the few.
-        active = f"""
-            SELECT work_regency_id, segment, COUNT(*) AS n FROM {t["participant"]}
-            WHERE status = %(active)s GROUP BY work_regency_id, segment
-            UNION ALL
-            SELECT p.work_regency_id, p.segment, -COUNT(*) FROM {t["regency"]} r2
-            JOIN {t["participant"]} p
-              ON p.work_regency_id = r2.code AND p.registered_on >= %(end)s
-            WHERE p.status = %(active)s GROUP BY p.work_regency_id, p.segment
-        """
+    if today_status or few_registered_later:
+        parts = _active_less_registered_later_sql(t)
     else:
-        active = f"""
+        parts = f"""
             SELECT work_regency_id, segment, COUNT(*) AS n FROM {t["participant"]}
             WHERE status = %(active)s AND registered_on < %(end)s
             GROUP BY work_regency_id, segment
         """
-    aggregate = f"""
-        SELECT c.work_regency_id, SUM(c.n) AS total, {pivot}
-        FROM (
-            {active}
+    if not today_status:
+        parts += f"""
             UNION ALL
             SELECT work_regency_id, segment, COUNT(*) FROM {t["participant"]}
             WHERE status <> %(active)s AND last_paid_period >= %(period)s
               AND registered_on < %(end)s
             GROUP BY work_regency_id, segment
-        ) c
+        """
+    pivot = ",\n".join(
+        f"SUM(CASE WHEN c.segment = %(seg_{alias})s THEN c.n ELSE 0 END) AS {alias}"
+        for _code, alias in _SEGMENT_ALIASES
+    )
+    aggregate = f"""
+        SELECT c.work_regency_id, SUM(c.n) AS total, {pivot}
+        FROM ({parts}) c
         GROUP BY c.work_regency_id
     """
     new_in_period = f"""(
@@ -324,12 +297,11 @@ def _few_registered_after(cursor, t, params) -> bool:
 
 
 def _regency_rows_insert(cursor, t, params, *, today_status: bool, from_tally: bool) -> None:
-    if today_status:
-        aggregate, new_in_period = _participants_as_of_today_sql(t)
-    else:
-        aggregate, new_in_period = _participants_back_then_sql(
-            t, few_registered_later=_few_registered_after(cursor, t, params)
-        )
+    aggregate, new_in_period = _participants_sql(
+        t,
+        today_status=today_status,
+        few_registered_later=not today_status and _few_registered_after(cursor, t, params),
+    )
     # The participant aggregate goes through a session-local temporary table because PostgreSQL
     # runs CREATE TABLE AS SELECT with parallel workers but never an INSERT ... SELECT.
     cursor.execute(f"DROP TABLE IF EXISTS {COUNTS_TABLE}")
