@@ -648,7 +648,7 @@ def _leads_create(submission: WorkerListSubmission) -> int:
 def _lead_intake_upsert(count: str) -> str:
     """Add `count` (an SQL expression) new leads to the agency's month in the lead intake
     (parameters: agency, month); nothing when it is 0."""
-    intake = connection.ops.quote_name(LeadIntake._meta.db_table)
+    intake = _quoted(LeadIntake)
     return f"""
         INSERT INTO {intake} AS i (agency_id, month, count)
         SELECT %(agency)s, %(month)s, n FROM (SELECT ({count}) AS n) c WHERE n > 0
@@ -682,7 +682,7 @@ def _lead_tally_upsert(select: str) -> str:
     """INSERT the (agency, regency, branch, status, count) rows `select` yields into the tally,
     adding each count to the row already there. `select` orders its rows by the key, so two
     transactions lock the tally rows they share in the same order (no deadlock)."""
-    tally = connection.ops.quote_name(LeadTally._meta.db_table)
+    tally = _quoted(LeadTally)
     return f"""
         INSERT INTO {tally} AS t (agency_id, work_regency_id, branch_id, status, count)
         {select}
@@ -703,7 +703,7 @@ def _lead_tally_add_for_submission(submission: WorkerListSubmission) -> None:
     (SQLite; PostgreSQL counts them in the INSERT itself, see _leads_create). Its leads are
     those whose first list it is: exact because a list's leads only ever commit together with
     its `done`, and a done list is never run again."""
-    lead = connection.ops.quote_name(EnrollmentLead._meta.db_table)
+    lead = _quoted(EnrollmentLead)
     select = f"""
         SELECT l.agency_id, l.work_regency_id, l.branch_id, l.status, COUNT(*)
         FROM {lead} l
@@ -753,8 +753,8 @@ def lead_tally_rebuild() -> int:
     until COMMIT) before the leads are counted: a run or a status change that wrote its tally
     rows first is waited for and counted; one that comes later waits, then adds to the recount.
     """
-    tally = connection.ops.quote_name(LeadTally._meta.db_table)
-    lead = connection.ops.quote_name(EnrollmentLead._meta.db_table)
+    tally = _quoted(LeadTally)
+    lead = _quoted(EnrollmentLead)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {tally} IN SHARE ROW EXCLUSIVE MODE")
@@ -778,7 +778,7 @@ def lead_tally_rebuild() -> int:
 def _lead_intake_rebuild() -> None:
     """Recount the lead intake (leads created per agency and month in the project's time zone)
     from the leads, with the tally (lead_tally_rebuild)."""
-    intake = connection.ops.quote_name(LeadIntake._meta.db_table)
+    intake = _quoted(LeadIntake)
     per_month = (
         EnrollmentLead.objects.order_by()
         .annotate(month=TruncMonth("created_at", output_field=DateField()))
@@ -989,8 +989,8 @@ def _parents_lock(submission: WorkerListSubmission) -> None:
     share does not block the status and progress updates other connections make."""
     if connection.vendor != "postgresql":
         return  # SQLite: one writer at a time; nothing can delete them meanwhile
-    submission_table = connection.ops.quote_name(WorkerListSubmission._meta.db_table)
-    agency_table = connection.ops.quote_name(PartnerAgency._meta.db_table)
+    submission_table = _quoted(WorkerListSubmission)
+    agency_table = _quoted(PartnerAgency)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT 1 FROM {submission_table} WHERE id = %(id)s FOR KEY SHARE",
